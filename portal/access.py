@@ -1,0 +1,321 @@
+"""The one access policy of the portal.
+
+Every "may this user see / post to / manage X" question is answered here: views,
+Wagtail's page and document serving, the admin, search and (later) consumers and
+exports call these functions; nothing else decides access.
+
+Reserved areas are Wagtail pages (`ReservedAreaPage`) tied to a body, a region or a
+task team; everything below an area in the page tree, and every document in the
+area's collection, is as visible as the area itself.
+
+Who sees an area:
+- body area: approved members of the body, experts assigned to it, the regional
+  referents/secretariat of its region, project staff;
+- region area: the region's referents/secretariat, approved members of bodies of the
+  region, experts assigned to a body of the region, project staff;
+- task team area: the team's members, project staff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from portal.enti.models import Ente
+    from portal.pages.models import ReservedAreaPage
+
+STAFF_GROUP = "Staff di progetto"
+EXPERT_GROUP = "Esperti"
+EDITOR_GROUP = "Editors"
+MODERATOR_GROUP = "Moderators"
+
+_SCOPE_CACHE_ATTR = "_paq_access_scope"
+_AREAS_CACHE_ATTR = "_paq_access_areas"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user is entitled to, read once per request and user."""
+
+    authenticated: bool = False
+    staff: bool = False
+    expert: bool = False
+    editor: bool = False
+    member_of: frozenset[int] = frozenset()
+    referent_of: frozenset[int] = frozenset()
+    expert_for: frozenset[int] = frozenset()
+    regional_roles: frozenset[int] = frozenset()
+    ente_regions: frozenset[int] = frozenset()
+    teams: frozenset[int] = frozenset()
+
+    def sees_ente(self, ente_id: int, region_id: int) -> bool:
+        return (
+            self.staff
+            or ente_id in self.member_of
+            or ente_id in self.expert_for
+            or region_id in self.regional_roles
+        )
+
+    def sees_region(self, region_id: int) -> bool:
+        return self.staff or region_id in self.regional_roles or region_id in self.ente_regions
+
+    def sees_team(self, team_id: int) -> bool:
+        return self.staff or team_id in self.teams
+
+
+ANONYMOUS_SCOPE = Scope()
+
+
+def scope_for(user) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS_SCOPE
+    cached = getattr(user, _SCOPE_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from portal.enti.models import ExpertAssignment, Membership, MembershipRole, RegionalRole
+
+    groups = set(user.groups.values_list("name", flat=True))
+    member_of, referent_of, ente_regions = set(), set(), set()
+    for ente_id, region_id, role in Membership.objects.approved().filter(user=user).values_list(
+        "ente_id", "ente__region_id", "role"
+    ):
+        member_of.add(ente_id)
+        ente_regions.add(region_id)
+        if role == MembershipRole.REFERENTE:
+            referent_of.add(ente_id)
+    expert_for = set()
+    for ente_id, region_id in ExpertAssignment.objects.filter(expert=user).values_list(
+        "ente_id", "ente__region_id"
+    ):
+        expert_for.add(ente_id)
+        ente_regions.add(region_id)
+    scope = Scope(
+        authenticated=True,
+        staff=user.is_superuser or STAFF_GROUP in groups,
+        expert=EXPERT_GROUP in groups or bool(expert_for),
+        editor=EDITOR_GROUP in groups or MODERATOR_GROUP in groups,
+        member_of=frozenset(member_of),
+        referent_of=frozenset(referent_of),
+        expert_for=frozenset(expert_for),
+        regional_roles=frozenset(
+            RegionalRole.objects.filter(user=user).values_list("region_id", flat=True)
+        ),
+        ente_regions=frozenset(ente_regions),
+        teams=frozenset(user.task_teams.values_list("id", flat=True)),
+    )
+    setattr(user, _SCOPE_CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop what was read for this user (after a membership or role changes)."""
+    for attr in (_SCOPE_CACHE_ATTR, _AREAS_CACHE_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+# --- Roles ---------------------------------------------------------------------------------
+
+
+def is_staff_member(user) -> bool:
+    return scope_for(user).staff
+
+
+def is_expert(user) -> bool:
+    return scope_for(user).expert
+
+
+def is_editor(user) -> bool:
+    return scope_for(user).editor
+
+
+def requires_mfa(user) -> bool:
+    """Staff, editors and experts hold keys to other people's data: they need MFA."""
+    scope = scope_for(user)
+    return scope.staff or scope.editor or scope.expert or user.is_staff
+
+
+# --- Bodies ------------------------------------------------------------------------------------
+
+
+def can_view_ente_reserved(user, ente: Ente) -> bool:
+    return scope_for(user).sees_ente(ente.pk, ente.region_id)
+
+
+def can_manage_ente_members(user, ente: Ente) -> bool:
+    """Approve or reject join requests, revoke members."""
+    scope = scope_for(user)
+    return scope.staff or ente.pk in scope.referent_of
+
+
+def manageable_ente_ids(user) -> frozenset[int] | None:
+    """Bodies whose members the user manages; None means every body (staff)."""
+    scope = scope_for(user)
+    return None if scope.staff else scope.referent_of
+
+
+# --- Reserved areas ---------------------------------------------------------------------------
+
+
+def can_view_area(user, area: ReservedAreaPage) -> bool:
+    scope = scope_for(user)
+    if scope.staff:
+        return True
+    if not scope.authenticated:
+        return False
+    from portal.pages.models import AreaScope
+
+    if area.scope == AreaScope.ENTE:
+        return area.ente_id is not None and scope.sees_ente(area.ente_id, area.ente.region_id)
+    if area.scope == AreaScope.REGION:
+        return area.region_id is not None and scope.sees_region(area.region_id)
+    if area.scope == AreaScope.TEAM:
+        return area.task_team_id is not None and scope.sees_team(area.task_team_id)
+    return False
+
+
+def can_contribute_to_area(user, area: ReservedAreaPage) -> bool:
+    """Upload documents to the area: its owners, not every reader."""
+    scope = scope_for(user)
+    if scope.staff:
+        return True
+    if not can_view_area(user, area):
+        return False
+    from portal.pages.models import AreaScope
+
+    if area.scope == AreaScope.ENTE:
+        return area.ente_id in scope.referent_of or area.ente_id in scope.expert_for
+    if area.scope == AreaScope.REGION:
+        return area.region_id in scope.regional_roles
+    return area.scope == AreaScope.TEAM
+
+
+def _all_areas(user) -> list[ReservedAreaPage]:
+    """Every area with what the policy needs, read once per request and user."""
+    cache_owner = user if user is not None and user.is_authenticated else None
+    cached = getattr(cache_owner, _AREAS_CACHE_ATTR, None) if cache_owner else None
+    if cached is not None:
+        return cached
+    from portal.pages.models import ReservedAreaPage
+
+    areas = list(
+        ReservedAreaPage.objects.select_related("ente", "collection").only(
+            "id", "path", "depth", "scope", "ente_id", "ente__region_id", "region_id",
+            "task_team_id", "collection_id", "collection__path",
+        )
+    )
+    if cache_owner is not None:
+        setattr(cache_owner, _AREAS_CACHE_ATTR, areas)
+    return areas
+
+
+def visible_areas(user) -> list[ReservedAreaPage]:
+    return [area for area in _all_areas(user) if can_view_area(user, area)]
+
+
+def area_for_page(page) -> ReservedAreaPage | None:
+    """The reserved area a page belongs to (the page itself, or its nearest area ancestor)."""
+    from portal.pages.models import ReservedAreaPage
+
+    steplen = page.steplen
+    prefixes = [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]
+    return (
+        ReservedAreaPage.objects.select_related("ente")
+        .filter(path__in=prefixes)
+        .order_by("-depth")
+        .first()
+    )
+
+
+def can_view_page(user, page) -> bool:
+    area = area_for_page(page)
+    return area is None or can_view_area(user, area)
+
+
+def hidden_pages_q(user) -> Q | None:
+    """A filter matching the pages of every area the user may not see (None: nothing hidden)."""
+    if scope_for(user).staff:
+        return None
+    denied = [area.path for area in _all_areas(user) if not can_view_area(user, area)]
+    if not denied:
+        return None
+    query = Q()
+    for path in denied:
+        query |= Q(path__startswith=path)
+    return query
+
+
+def visible_pages(user, queryset):
+    """Narrow any Page queryset (listings, menus, search, API) to what the user may see."""
+    hidden = hidden_pages_q(user)
+    return queryset if hidden is None else queryset.exclude(hidden)
+
+
+def access_area(user, area_id: int) -> ReservedAreaPage:
+    """The area, or PermissionDenied; unknown ids look the same as forbidden ones."""
+    from portal.pages.models import ReservedAreaPage
+
+    area = ReservedAreaPage.objects.select_related("ente").filter(pk=area_id).first()
+    if area is None or not can_view_area(user, area):
+        raise PermissionDenied
+    return area
+
+
+# --- Documents and images ----------------------------------------------------------------------
+
+
+def area_for_collection(collection_id: int | None) -> ReservedAreaPage | None:
+    if collection_id is None:
+        return None
+    from wagtail.models import Collection
+
+    collection = Collection.objects.filter(pk=collection_id).only("path").first()
+    if collection is None:
+        return None
+    ancestor_ids = set(
+        Collection.objects.filter(
+            path__in=[
+                collection.path[:i]
+                for i in range(collection.steplen, len(collection.path) + 1, collection.steplen)
+            ]
+        ).values_list("id", flat=True)
+    )
+    from portal.pages.models import ReservedAreaPage
+
+    return (
+        ReservedAreaPage.objects.select_related("ente")
+        .filter(collection_id__in=ancestor_ids)
+        .first()
+    )
+
+
+def is_reserved_collection(collection_id: int | None) -> bool:
+    return area_for_collection(collection_id) is not None
+
+
+def can_view_document(user, document) -> bool:
+    area = area_for_collection(document.collection_id)
+    return area is None or can_view_area(user, area)
+
+
+def visible_documents(user, queryset):
+    if scope_for(user).staff:
+        return queryset
+    hidden = Q()
+    for area in _all_areas(user):
+        if area.collection_id and not can_view_area(user, area):
+            hidden |= Q(collection__path__startswith=area.collection.path)
+    return queryset.exclude(hidden) if hidden else queryset
+
+
+def access_document(user, document_id: int):
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.filter(pk=document_id).first()
+    if document is None or not can_view_document(user, document):
+        raise PermissionDenied
+    return document

@@ -1,0 +1,32 @@
+from wagtail.models import Page, Site
+
+from portal import access
+
+
+def menu_pages(request):
+    """Top navigation: live, public children of the site root that the user may see."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    pages = site.root_page.get_children().live().in_menu()
+    return list(access.visible_pages(request.user, pages).specific().defer_streamfields())
+
+
+def search_pages(user, query: str):
+    """Full-text search over the live pages the user may see."""
+    pages = access.visible_pages(user, Page.objects.live())
+    return pages.search(query, operator="and")
+
+
+def areas_for(user):
+    """The live reserved areas the user may enter, ready for listing."""
+    from .models import ReservedAreaPage
+
+    ids = [area.pk for area in access.visible_areas(user)]
+    return (
+        ReservedAreaPage.objects.live()
+        .filter(pk__in=ids)
+        .select_related("ente__region", "region", "task_team")
+        .defer_streamfields()
+        .order_by("scope", "title")
+    )

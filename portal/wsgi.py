@@ -1,0 +1,8 @@
+"""WSGI entry point: pages are served by WSGI workers, WebSockets by ASGI workers."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+application = get_wsgi_application()

@@ -219,7 +219,13 @@ def visible_areas(user) -> list[ReservedAreaPage]:
 
 def area_for_page(page) -> ReservedAreaPage | None:
     """The reserved area a page belongs to (the page itself, or its nearest area ancestor)."""
-    from portal.pages.models import ReservedAreaPage
+    from portal.pages.models import ReservedAreaPage, ReservedTreeMixin
+
+    # Only reserved page types may live in the reserved tree (their parent and subpage
+    # types say so), so any other page is public without asking the database.
+    page_class = page.specific_class or type(page)
+    if not issubclass(page_class, ReservedTreeMixin):
+        return None
 
     steplen = page.steplen
     prefixes = [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
@@ -32,9 +34,24 @@ RESERVED_COLLECTIONS_ROOT = "Aree riservate"
 PUBLIC_COLLECTION = "Contenuti pubblici"
 
 
+class PrivateStorage(FileSystemStorage):
+    """Where documents live: outside MEDIA_ROOT, reachable only through the serve view.
+    The folder is read from settings on every use, so it follows PRIVATE_MEDIA_ROOT."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
 def private_storage():
-    """Where documents live: outside MEDIA_ROOT, reachable only through the serve view."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 class PortalDocument(AbstractDocument):
@@ -102,6 +119,8 @@ class PortalSettings(BaseGenericSetting):
         default="https://form.agid.gov.it/",
     )
 
+    select_related = ["accessibility_page", "privacy_page", "legal_page", "contacts_page"]
+
     panels = [
         PageChooserPanel("accessibility_page"),
         PageChooserPanel("privacy_page"),
@@ -162,9 +181,13 @@ class ContentPage(Page):
         verbose_name = _("pagina di contenuto")
         verbose_name_plural = _("pagine di contenuto")
 
+    def breadcrumb_pages(self):
+        """Ancestors between the home page and this page (plain pages route by site)."""
+        return self.get_ancestors().filter(depth__gt=2).defer_streamfields()
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["children"] = self.get_children().live().public().in_menu().specific()
+        context["children"] = self.get_children().live().public().in_menu()
         return context
 
 
@@ -181,6 +204,9 @@ class ReservedTreeMixin:
         if site is None:
             return None
         return (site.id, site.root_url, self.url_path)
+
+    def breadcrumb_pages(self):
+        return self.get_ancestors().filter(depth__gt=1).specific().defer_streamfields()
 
 
 class ReservedAreaIndexPage(ReservedTreeMixin, Page):

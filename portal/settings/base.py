@@ -187,6 +187,7 @@ ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_FORMS = {"signup": "portal.accounts.forms.PortalSignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Mail scanners prefetch links: a GET must never confirm an address.
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

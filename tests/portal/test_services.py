@@ -1,0 +1,74 @@
+"""The real services behind the embedded defaults: Redis for the channel layer and cache."""
+
+import asyncio
+import os
+
+import pytest
+from django.core.cache.backends.redis import RedisCache
+
+from tests.conftest import port_open, require_service
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url():
+    host_port = REDIS_URL.split("//", 1)[1].split("/", 1)[0]
+    host, _, port = host_port.rpartition(":")
+    require_service(port_open(host or "127.0.0.1", int(port or 6379)),
+                    f"Redis is needed at {REDIS_URL} (set REDIS_URL)")
+    return REDIS_URL
+
+
+@pytest.mark.redis
+def test_the_redis_channel_layer_carries_group_messages(redis_url):
+    from channels_redis.core import RedisChannelLayer
+
+    async def round_trip():
+        layer = RedisChannelLayer(hosts=[redis_url])
+        channel = await layer.new_channel()
+        await layer.group_add("paq-test", channel)
+        await layer.group_send("paq-test", {"type": "chat.message", "text": "ciao"})
+        message = await asyncio.wait_for(layer.receive(channel), timeout=5)
+        await layer.group_discard("paq-test", channel)
+        await layer.flush()
+        return message
+
+    assert asyncio.run(round_trip())["text"] == "ciao"
+
+
+@pytest.mark.redis
+def test_the_redis_cache_is_shared_between_clients(redis_url):
+    """allauth's rate limits live in the cache: workers must share it."""
+    writer = RedisCache(redis_url, {"KEY_PREFIX": "paq-test"})
+    reader = RedisCache(redis_url, {"KEY_PREFIX": "paq-test"})
+
+    writer.set("login-attempts", 3, timeout=30)
+
+    assert reader.get("login-attempts") == 3
+    reader.delete("login-attempts")
+
+
+def test_settings_switch_to_redis_and_postgresql_from_the_environment():
+    import subprocess
+    import sys
+
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.CHANNEL_LAYERS['default']['BACKEND']);"
+        "print(s.CACHES['default']['BACKEND']);"
+        "print(s.DATABASES['default']['ENGINE'])"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+             "REDIS_URL": "redis://127.0.0.1:6379/0",
+             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/paq"},
+        capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.stdout.split() == [
+        "channels_redis.core.RedisChannelLayer",
+        "django.core.cache.backends.redis.RedisCache",
+        "django.db.backends.postgresql",
+    ]

@@ -80,8 +80,10 @@ def scope_for(user) -> Scope:
 
     groups = set(user.groups.values_list("name", flat=True))
     member_of, referent_of, ente_regions = set(), set(), set()
-    for ente_id, region_id, role in Membership.objects.approved().filter(user=user).values_list(
-        "ente_id", "ente__region_id", "role"
+    for ente_id, region_id, role in (
+        Membership.objects.approved()
+        .filter(user=user)
+        .values_list("ente_id", "ente__region_id", "role")
     ):
         member_of.add(ente_id)
         ente_regions.add(region_id)
@@ -194,27 +196,59 @@ def can_contribute_to_area(user, area: ReservedAreaPage) -> bool:
     return area.scope == AreaScope.TEAM
 
 
-def _all_areas(user) -> list[ReservedAreaPage]:
-    """Every area with what the policy needs, read once per request and user."""
-    cache_owner = user if user is not None and user.is_authenticated else None
-    cached = getattr(cache_owner, _AREAS_CACHE_ATTR, None) if cache_owner else None
+def visible_area_q(user) -> Q | None:
+    """The same rule as `can_view_area`, as a filter on ReservedAreaPage (None: every area)."""
+    scope = scope_for(user)
+    if scope.staff:
+        return None
+    if not scope.authenticated:
+        return Q(pk__in=[])
+    from portal.pages.models import AreaScope
+
+    return (
+        Q(scope=AreaScope.ENTE)
+        & (
+            Q(ente_id__in=scope.member_of | scope.expert_for)
+            | Q(ente__region_id__in=scope.regional_roles)
+        )
+        | Q(scope=AreaScope.REGION, region_id__in=scope.regional_roles | scope.ente_regions)
+        | Q(scope=AreaScope.TEAM, task_team_id__in=scope.teams)
+    )
+
+
+def visible_areas(user) -> list[ReservedAreaPage]:
+    """The areas the user may enter, read once per request and user."""
+    query = visible_area_q(user)
+    if query is not None and not scope_for(user).authenticated:
+        return []
+    cached = getattr(user, _AREAS_CACHE_ATTR, None)
     if cached is not None:
         return cached
     from portal.pages.models import ReservedAreaPage
 
-    areas = list(
-        ReservedAreaPage.objects.select_related("ente", "collection").only(
-            "id", "path", "depth", "scope", "ente_id", "ente__region_id", "region_id",
-            "task_team_id", "collection_id", "collection__path",
-        )
+    areas = ReservedAreaPage.objects.select_related("ente", "collection").only(
+        "id",
+        "path",
+        "depth",
+        "title",
+        "scope",
+        "ente_id",
+        "ente__region_id",
+        "region_id",
+        "task_team_id",
+        "collection_id",
+        "collection__path",
     )
-    if cache_owner is not None:
-        setattr(cache_owner, _AREAS_CACHE_ATTR, areas)
+    areas = list(areas if query is None else areas.filter(query))
+    setattr(user, _AREAS_CACHE_ATTR, areas)
     return areas
 
 
-def visible_areas(user) -> list[ReservedAreaPage]:
-    return [area for area in _all_areas(user) if can_view_area(user, area)]
+def _any_path_startswith(field: str, paths) -> Q:
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
 
 
 def area_for_page(page) -> ReservedAreaPage | None:
@@ -243,16 +277,19 @@ def can_view_page(user, page) -> bool:
 
 
 def hidden_pages_q(user) -> Q | None:
-    """A filter matching the pages of every area the user may not see (None: nothing hidden)."""
+    """A filter matching the reserved pages the user may not see (None: nothing hidden).
+    Everything below the reserved-area index is hidden except the areas the user may
+    enter and their subpages."""
     if scope_for(user).staff:
         return None
-    denied = [area.path for area in _all_areas(user) if not can_view_area(user, area)]
-    if not denied:
+    from portal.pages.models import ReservedAreaIndexPage
+
+    index = ReservedAreaIndexPage.objects.only("path").first()
+    if index is None:
         return None
-    query = Q()
-    for path in denied:
-        query |= Q(path__startswith=path)
-    return query
+    below_index = Q(path__startswith=index.path) & ~Q(path=index.path)
+    allowed = [area.path for area in visible_areas(user)]
+    return below_index & ~_any_path_startswith("path", allowed) if allowed else below_index
 
 
 def visible_pages(user, queryset):
@@ -309,13 +346,21 @@ def can_view_document(user, document) -> bool:
 
 
 def visible_documents(user, queryset):
+    """Narrow a document queryset: reserved collections only of the areas the user sees."""
     if scope_for(user).staff:
         return queryset
-    hidden = Q()
-    for area in _all_areas(user):
-        if area.collection_id and not can_view_area(user, area):
-            hidden |= Q(collection__path__startswith=area.collection.path)
-    return queryset.exclude(hidden) if hidden else queryset
+    from wagtail.models import Collection
+
+    from portal.pages.models import RESERVED_COLLECTIONS_ROOT
+
+    reserved_root = Collection.objects.filter(depth=2, name=RESERVED_COLLECTIONS_ROOT).first()
+    if reserved_root is None:
+        return queryset
+    reserved = Q(collection__path__startswith=reserved_root.path)
+    allowed = [area.collection.path for area in visible_areas(user) if area.collection_id]
+    if allowed:
+        reserved &= ~_any_path_startswith("collection__path", allowed)
+    return queryset.exclude(reserved)
 
 
 def access_document(user, document_id: int):

@@ -35,6 +35,4 @@ def queue_templated_email(*, template: str, to: list[str], context: dict) -> Non
     """Render `<template>_subject.txt` and `<template>_message.txt` and queue them."""
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     text = render_to_string(f"{template}_message.txt", context)
-    queue_email(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", to=to, text=text
-    )
+    queue_email(subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", to=to, text=text)

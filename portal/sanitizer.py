@@ -16,9 +16,34 @@ from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "i",
-        "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th",
-        "thead", "tr", "u", "ul",
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "h3",
+        "h4",
+        "h5",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
     }
 )
 ALLOWED_ATTRIBUTES = {
@@ -52,7 +77,9 @@ _cleaner = bleach.Cleaner(
     strip=True,
     strip_comments=True,
     css_sanitizer=_css,
-    filters=[partial(bleach.linkifier.LinkifyFilter, callbacks=[_safe_rel], skip_tags={"pre", "code"})],
+    filters=[
+        partial(bleach.linkifier.LinkifyFilter, callbacks=[_safe_rel], skip_tags={"pre", "code"})
+    ],
 )
 _text_linker = Linker(callbacks=[_safe_rel], skip_tags={"pre", "code"})
 

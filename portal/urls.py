@@ -16,6 +16,13 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailadmin_login_redirect",
     ),
+    # Wagtail's front-end login and shared-password forms would bypass allauth too.
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtail_frontend_login_redirect",
+    ),
+    re_path(r"^_util/authenticate_with_password/", page_views.not_found),
     path("admin/", include(wagtailadmin_urls)),
     path("account/", include("allauth.urls")),
     path("area-personale/", include("portal.accounts.urls")),

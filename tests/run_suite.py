@@ -73,8 +73,7 @@ def main() -> int:
     total = {key: sum(counts[key] for _code, counts in results) for key in results[0][1]}
     exit_code = max(code for code, _counts in results)
     print(
-        f"\nsuite: {total['passed']} passed, {total['failed']} failed, "
-        f"{total['skipped']} skipped"
+        f"\nsuite: {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped"
     )
     return exit_code
 

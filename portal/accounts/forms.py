@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +31,15 @@ class ProfileForm(forms.ModelForm):
         return self.cleaned_data["last_name"].strip()
 
 
-
 class PortalSignupForm(AllauthSignupForm):
     """allauth's sign-up, with the address labelled in full."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Indirizzo email")
+
+
+class PortalLoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Indirizzo email")

@@ -42,9 +42,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("indirizzo email"), unique=True)
-    job_role = models.CharField(
-        _("ruolo"), max_length=32, choices=JobRole.choices, blank=True
-    )
+    job_role = models.CharField(_("ruolo"), max_length=32, choices=JobRole.choices, blank=True)
     job_title = models.CharField(
         _("incarico"),
         max_length=150,

@@ -6,6 +6,6 @@ class ItalianMinimumLengthValidator(MinimumLengthValidator):
     """Django's message changed wording and has no Italian translation yet."""
 
     def get_error_message(self):
-        return _("Questa password è troppo corta: deve contenere almeno %(min_length)d caratteri.") % {
-            "min_length": self.min_length
-        }
+        return _(
+            "Questa password è troppo corta: deve contenere almeno %(min_length)d caratteri."
+        ) % {"min_length": self.min_length}

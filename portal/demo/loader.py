@@ -89,8 +89,9 @@ class DemoLoader:
         User = get_user_model()
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User(email=email, first_name=first_name, last_name=last_name,
-                        job_role=job_role, **extra)
+            user = User(
+                email=email, first_name=first_name, last_name=last_name, job_role=job_role, **extra
+            )
             user.password = self.password_hash
             user.save()
             self.created += 1
@@ -109,7 +110,9 @@ class DemoLoader:
     def _regions(self) -> dict[str, Region]:
         regions = {}
         for row in data.REGIONS:
-            region, created = Region.objects.get_or_create(code=row["code"], defaults={"name": row["name"]})
+            region, created = Region.objects.get_or_create(
+                code=row["code"], defaults={"name": row["name"]}
+            )
             self.created += created
             regions[row["code"]] = region
         return regions
@@ -120,9 +123,13 @@ class DemoLoader:
             ente = Ente.objects.filter(slug=row["slug"]).first()
             if ente is None:
                 ente = Ente.objects.create(
-                    name=row["name"], slug=row["slug"], kind=row["kind"],
-                    istat_code=row["istat_code"], population=row["population"],
-                    region=self.regions[row["region"]], province=row["province"],
+                    name=row["name"],
+                    slug=row["slug"],
+                    kind=row["kind"],
+                    istat_code=row["istat_code"],
+                    population=row["population"],
+                    region=self.regions[row["region"]],
+                    province=row["province"],
                     cohort=row["cohort"],
                 )
                 self.created += 1
@@ -131,8 +138,15 @@ class DemoLoader:
         return enti
 
     def _people(self) -> None:
-        groups = {name: Group.objects.get_or_create(name=name)[0] for name in (
-            access.STAFF_GROUP, access.EDITOR_GROUP, access.MODERATOR_GROUP, access.EXPERT_GROUP)}
+        groups = {
+            name: Group.objects.get_or_create(name=name)[0]
+            for name in (
+                access.STAFF_GROUP,
+                access.EDITOR_GROUP,
+                access.MODERATOR_GROUP,
+                access.EXPERT_GROUP,
+            )
+        }
         for email, first, last, spec in SHOWCASE_ACCOUNTS:
             job_role = JobRole.DIRIGENTE if first else ""
             extra = {}
@@ -166,8 +180,13 @@ class DemoLoader:
         expert_group = Group.objects.get(name=access.EXPERT_GROUP)
         by_region: dict[str, list] = {}
         for row in data.EXPERTS:
-            user = self._user(row["email"], row["first_name"], row["last_name"], JobRole.ESPERTO,
-                              job_title=row["bio"][:150])
+            user = self._user(
+                row["email"],
+                row["first_name"],
+                row["last_name"],
+                JobRole.ESPERTO,
+                job_title=row["bio"][:150],
+            )
             if not user.groups.filter(pk=expert_group.pk).exists():
                 user.groups.add(expert_group)
             for code in row["regions"]:
@@ -176,7 +195,9 @@ class DemoLoader:
             bodies = [e for e in self.enti.values() if e.region_id == self.regions[code].pk]
             for k, ente in enumerate(sorted(bodies, key=lambda e: e.name)):
                 expert = experts[k % len(experts)]
-                _assignment, created = ExpertAssignment.objects.get_or_create(expert=expert, ente=ente)
+                _assignment, created = ExpertAssignment.objects.get_or_create(
+                    expert=expert, ente=ente
+                )
                 self.created += created
 
     def _regional_role(self, user, code, kind) -> None:
@@ -188,11 +209,13 @@ class DemoLoader:
     def _regional_roles(self) -> None:
         for code, region in self.regions.items():
             slug = _ascii(region.name)
-            referent = self._user(f"referente.{slug}@paq.example.it", "Referente", region.name,
-                                  JobRole.ALTRO)
+            referent = self._user(
+                f"referente.{slug}@paq.example.it", "Referente", region.name, JobRole.ALTRO
+            )
             self._regional_role(referent, code, RegionalRoleKind.REFERENTE)
-            secretariat = self._user(f"segreteria.{slug}@paq.example.it", "Segreteria",
-                                     region.name, JobRole.ALTRO)
+            secretariat = self._user(
+                f"segreteria.{slug}@paq.example.it", "Segreteria", region.name, JobRole.ALTRO
+            )
             self._regional_role(secretariat, code, RegionalRoleKind.SEGRETERIA)
 
     def _task_teams(self) -> list[TaskTeam]:
@@ -202,10 +225,17 @@ class DemoLoader:
             team = TaskTeam.objects.filter(slug=row["slug"]).first()
             if team is None:
                 region = self.regions.get(row["region"]) if row["region"] else None
-                team = TaskTeam.objects.create(name=row["name"], slug=row["slug"], region=region,
-                                               description=row["description"])
-                members = [e for e in experts if region is None or
-                           e.expert_assignments.filter(ente__region=region).exists()]
+                team = TaskTeam.objects.create(
+                    name=row["name"],
+                    slug=row["slug"],
+                    region=region,
+                    description=row["description"],
+                )
+                members = [
+                    e
+                    for e in experts
+                    if region is None or e.expert_assignments.filter(ente__region=region).exists()
+                ]
                 team.members.add(*members)
                 self.created += 1
             teams.append(team)
@@ -239,9 +269,15 @@ class DemoLoader:
     def _content_tree(self, parent, rows, in_menu):
         pages = {}
         for row in rows:
-            page = self._page(parent, ContentPage, row["slug"], title=row["title"],
-                              intro=row.get("intro", ""), body=self._stream(row["body"]),
-                              show_in_menus=in_menu)
+            page = self._page(
+                parent,
+                ContentPage,
+                row["slug"],
+                title=row["title"],
+                intro=row.get("intro", ""),
+                body=self._stream(row["body"]),
+                show_in_menus=in_menu,
+            )
             pages[row["slug"]] = page
             pages.update(self._content_tree(page, row.get("children", []), True))
         return pages
@@ -254,7 +290,10 @@ class DemoLoader:
             home.subtitle = data.HOME["subtitle"]
             home.intro = f"<p>{data.HOME['intro']}</p>"
             home.highlights = [
-                ("highlight", {"title": h["title"], "text": h["text"], "page": pages[h["link_slug"]]})
+                (
+                    "highlight",
+                    {"title": h["title"], "text": h["text"], "page": pages[h["link_slug"]]},
+                )
                 for h in data.HOME["highlights"]
             ]
             home.save_revision().publish()
@@ -277,37 +316,68 @@ class DemoLoader:
             )
             index.save_revision().publish()
         for ente in self.enti.values():
-            self._page(index, ReservedAreaPage, ente.slug, title=f"Area riservata — {ente.name}",
-                       scope=AreaScope.ENTE, ente=ente,
-                       intro=f"<p>{data.RESERVED_AREA_WELCOME.format(body=ente.name)}</p>")
+            self._page(
+                index,
+                ReservedAreaPage,
+                ente.slug,
+                title=f"Area riservata — {ente.name}",
+                scope=AreaScope.ENTE,
+                ente=ente,
+                intro=f"<p>{data.RESERVED_AREA_WELCOME.format(body=ente.name)}</p>",
+            )
         for region in self.regions.values():
-            self._page(index, ReservedAreaPage, f"regione-{_ascii(region.name)}",
-                       title=f"Area regionale — {region.name}", scope=AreaScope.REGION,
-                       region=region,
-                       intro=f"<p>Lo spazio comune degli enti, degli esperti e della segreteria "
-                             f"della regione {region.name}.</p>")
+            self._page(
+                index,
+                ReservedAreaPage,
+                f"regione-{_ascii(region.name)}",
+                title=f"Area regionale — {region.name}",
+                scope=AreaScope.REGION,
+                region=region,
+                intro=f"<p>Lo spazio comune degli enti, degli esperti e della segreteria "
+                f"della regione {region.name}.</p>",
+            )
         for team in self.teams:
-            self._page(index, ReservedAreaPage, f"team-{team.slug}", title=team.name,
-                       scope=AreaScope.TEAM, task_team=team, intro=f"<p>{team.description}</p>")
+            self._page(
+                index,
+                ReservedAreaPage,
+                f"team-{team.slug}",
+                title=team.name,
+                scope=AreaScope.TEAM,
+                task_team=team,
+                intro=f"<p>{team.description}</p>",
+            )
         showcase = ReservedAreaPage.objects.get(ente__slug=SHOWCASE_ENTE_SLUG)
         self._page(
-            showcase, ReservedContentPage, "verbale-incontro-di-avvio",
+            showcase,
+            ReservedContentPage,
+            "verbale-incontro-di-avvio",
             title="Verbale dell'incontro di avvio con l'esperto",
             intro="Sintesi dell'analisi del Ciclo di gestione della performance dell'ente.",
-            body=[("paragraph", "<p>All'incontro hanno partecipato il segretario generale, i "
-                                "dirigenti dei settori e l'esperto territoriale. Sono state "
-                                "individuate le priorità del Piano di Azioni di Miglioramento: "
-                                "indicatori di risultato per i servizi alla persona e verifica "
-                                "intermedia al 30 giugno.</p>")],
+            body=[
+                (
+                    "paragraph",
+                    "<p>All'incontro hanno partecipato il segretario generale, i "
+                    "dirigenti dei settori e l'esperto territoriale. Sono state "
+                    "individuate le priorità del Piano di Azioni di Miglioramento: "
+                    "indicatori di risultato per i servizi alla persona e verifica "
+                    "intermedia al 30 giugno.</p>",
+                )
+            ],
         )
         if not PortalDocument.objects.filter(collection_id=showcase.collection_id).exists():
             document = PortalDocument(
                 title="Analisi del Ciclo di gestione della performance (sintesi)",
                 collection_id=showcase.collection_id,
             )
-            document.file.save("analisi-cgp-sintesi.pdf", ContentFile(minimal_pdf(
-                "Analisi del Ciclo di gestione della performance - documento dimostrativo"
-            )), save=False)
+            document.file.save(
+                "analisi-cgp-sintesi.pdf",
+                ContentFile(
+                    minimal_pdf(
+                        "Analisi del Ciclo di gestione della performance - documento dimostrativo"
+                    )
+                ),
+                save=False,
+            )
             document.save()
             self.created += 1
 
@@ -332,5 +402,7 @@ def minimal_pdf(text: str) -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)

@@ -102,7 +102,10 @@ class TaskTeam(models.Model):
     )
     description = models.TextField(_("descrizione"), blank=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("componenti"), blank=True, related_name="task_teams"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("componenti"),
+        blank=True,
+        related_name="task_teams",
     )
 
     class Meta:

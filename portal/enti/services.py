@@ -82,7 +82,10 @@ def membership_decide(
     queue_templated_email(
         template="enti/email/membership_decided",
         to=[membership.user.email],
-        context={"membership": membership, "dashboard_url": absolute_url(reverse("accounts:dashboard"))},
+        context={
+            "membership": membership,
+            "dashboard_url": absolute_url(reverse("accounts:dashboard")),
+        },
     )
     access.forget_scope(membership.user)
     return membership
@@ -91,7 +94,10 @@ def membership_decide(
 def membership_revoke(*, membership_id: int, revoked_by, note: str = "") -> Membership:
     with transaction.atomic():
         membership = (
-            Membership.objects.select_for_update().select_related("ente").filter(pk=membership_id).first()
+            Membership.objects.select_for_update()
+            .select_related("ente")
+            .filter(pk=membership_id)
+            .first()
         )
         if membership is None or not access.can_manage_ente_members(revoked_by, membership.ente):
             raise PermissionDenied

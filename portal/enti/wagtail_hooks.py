@@ -15,8 +15,17 @@ class EnteViewSet(ModelViewSet):
     list_display = ["name", "kind", "region", "cohort", "status"]
     list_filter = ["region", "kind", "cohort", "status"]
     search_fields = ["name", "istat_code"]
-    form_fields = ["name", "slug", "kind", "istat_code", "population", "region", "province",
-                   "cohort", "status"]
+    form_fields = [
+        "name",
+        "slug",
+        "kind",
+        "istat_code",
+        "population",
+        "region",
+        "province",
+        "cohort",
+        "status",
+    ]
 
 
 class RegionViewSet(ModelViewSet):

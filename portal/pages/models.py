@@ -98,20 +98,36 @@ class PortalSettings(BaseGenericSetting):
     """Pages the footer must link to, as the PA design guidelines require."""
 
     accessibility_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("dichiarazione di accessibilità"), null=True,
-        blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("dichiarazione di accessibilità"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     privacy_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("informativa privacy"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("informativa privacy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     legal_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("note legali"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("note legali"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     contacts_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("contatti"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("contatti"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     accessibility_feedback_url = models.URLField(
         _("meccanismo di feedback sull'accessibilità"),
@@ -226,7 +242,9 @@ class ReservedAreaIndexPage(ReservedTreeMixin, Page):
     def clean(self):
         super().clean()
         if self.slug != RESERVED_AREAS_SLUG:
-            raise ValidationError({"slug": _("Lo slug di questa pagina è %s.") % RESERVED_AREAS_SLUG})
+            raise ValidationError(
+                {"slug": _("Lo slug di questa pagina è %s.") % RESERVED_AREAS_SLUG}
+            )
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import areas_for
@@ -249,27 +267,49 @@ class ReservedAreaPage(ReservedTreeMixin, Page):
 
     scope = models.CharField(_("area di"), max_length=8, choices=AreaScope.choices)
     ente = models.OneToOneField(
-        "enti.Ente", verbose_name=_("ente"), null=True, blank=True, on_delete=models.PROTECT,
+        "enti.Ente",
+        verbose_name=_("ente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="reserved_area",
     )
     region = models.OneToOneField(
-        "enti.Region", verbose_name=_("regione"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="reserved_area",
+        "enti.Region",
+        verbose_name=_("regione"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reserved_area",
     )
     task_team = models.OneToOneField(
-        "enti.TaskTeam", verbose_name=_("task team"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="reserved_area",
+        "enti.TaskTeam",
+        verbose_name=_("task team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reserved_area",
     )
     intro = RichTextField(_("introduzione"), features=["bold", "italic", "link"], blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("corpo"), blank=True)
     collection = models.OneToOneField(
-        Collection, verbose_name=_("raccolta documenti"), null=True, blank=True,
-        editable=False, on_delete=models.SET_NULL, related_name="reserved_area",
+        Collection,
+        verbose_name=_("raccolta documenti"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="reserved_area",
     )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("scope"), FieldPanel("ente"), FieldPanel("region"), FieldPanel("task_team")],
+            [
+                FieldPanel("scope"),
+                FieldPanel("ente"),
+                FieldPanel("region"),
+                FieldPanel("task_team"),
+            ],
             heading=_("A chi è riservata"),
         ),
         FieldPanel("intro"),
@@ -312,9 +352,12 @@ class ReservedAreaPage(ReservedTreeMixin, Page):
             PageViewRestriction.objects.create(
                 page=self, restriction_type=PageViewRestriction.LOGIN
             )
-        if self.collection_id and not CollectionViewRestriction.objects.filter(
-            collection_id=self.collection_id
-        ).exists():
+        if (
+            self.collection_id
+            and not CollectionViewRestriction.objects.filter(
+                collection_id=self.collection_id
+            ).exists()
+        ):
             CollectionViewRestriction.objects.create(
                 collection_id=self.collection_id,
                 restriction_type=CollectionViewRestriction.LOGIN,

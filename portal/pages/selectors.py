@@ -22,11 +22,11 @@ def areas_for(user):
     """The live reserved areas the user may enter, ready for listing."""
     from .models import ReservedAreaPage
 
-    ids = [area.pk for area in access.visible_areas(user)]
-    return (
+    areas = (
         ReservedAreaPage.objects.live()
-        .filter(pk__in=ids)
         .select_related("ente__region", "region", "task_team")
         .defer_streamfields()
         .order_by("scope", "title")
     )
+    query = access.visible_area_q(user)
+    return areas if query is None else areas.filter(query)

@@ -33,8 +33,12 @@ STAFF_MODEL_PERMISSIONS = {
 
 
 @transaction.atomic
-def ensure_site_structure() -> HomePage:
+def ensure_site_structure() -> HomePage | None:
     root = Page.get_first_root_node()
+    if root is None:
+        # A flushed database (e.g. between live-server tests) has no tree to build on;
+        # the next migrate recreates Wagtail's root.
+        return None
     home = HomePage.objects.first()
     if home is None:
         # Wagtail's placeholder "Welcome" page holds the slug we want: replace it.
@@ -45,7 +49,10 @@ def ensure_site_structure() -> HomePage:
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
-                hostname="localhost", port=80, root_page=home, is_default_site=True,
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
                 site_name=HOME_TITLE,
             )
         else:
@@ -114,8 +121,11 @@ def _ensure_groups() -> None:
     root_page = Page.get_first_root_node()
     for codename in ("add_page", "change_page", "publish_page", "delete_page", "lock_page"):
         GroupPagePermission.objects.get_or_create(
-            group=staff, page=root_page,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+            group=staff,
+            page=root_page,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
         )
     # Wagtail checks document and image permissions against its own base models.
     root_collection = Collection.get_first_root_node()

@@ -23,6 +23,8 @@ def validate_document_upload(uploaded_file) -> None:
     head = uploaded_file.read(8)
     uploaded_file.seek(0)
     if head.startswith(_EXECUTABLE_SIGNATURES):
-        raise ValidationError(_("Il file sembra un programma eseguibile e non può essere caricato."))
+        raise ValidationError(
+            _("Il file sembra un programma eseguibile e non può essere caricato.")
+        )
     if extension == "pdf" and not head.startswith(b"%PDF"):
         raise ValidationError(_("Il file non è un PDF valido."))

@@ -1,9 +1,14 @@
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .forms import SearchForm
 from .selectors import search_pages
+
+
+def not_found(request, *args, **kwargs):
+    raise Http404
 
 
 @require_GET
@@ -21,7 +26,7 @@ def search(request):
 def serve_reserved(request, path: str):
     """Route /aree-riservate/... through the reserved tree, as Wagtail's serve does for
     the site tree (same before_serve_page hooks, so the same access checks)."""
-    from django.http import Http404, HttpResponse
+    from django.http import HttpResponse
     from wagtail import hooks
 
     from .models import ReservedAreaIndexPage

@@ -1,20 +1,29 @@
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from wagtail import hooks
 
 from portal import access
 
 
+def _deny(request):
+    """Anonymous visitors are sent to log in; logged-in users who may not see get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
 @hooks.register("before_serve_page")
 def ask_the_access_policy_for_pages(page, request, serve_args, serve_kwargs):
-    """Wagtail's own login restriction has already sent anonymous visitors to log in."""
     if not access.can_view_page(request.user, page):
-        raise PermissionDenied
+        return _deny(request)
+    return None
 
 
 @hooks.register("before_serve_document")
 def ask_the_access_policy_for_documents(document, request):
     if not access.can_view_document(request.user, document):
-        raise PermissionDenied
+        return _deny(request)
+    return None
 
 
 @hooks.register("construct_explorer_page_queryset")

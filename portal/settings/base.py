@@ -137,7 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: channel layer and shared cache ----------------------------------------------
+# --- Redis: channel layer and shared cache --------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
@@ -157,7 +157,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Background work: the Django tasks API ----------------------------------------------
+# --- Background work: the Django tasks API --------------------------------------------
 # The demo runs tasks at once; production enqueues them in the database and runs
 # `manage.py db_worker` beside the web processes.
 TASKS = {
@@ -166,7 +166,7 @@ TASKS = {
     }
 }
 
-# --- Accounts (django-allauth) ----------------------------------------------------------
+# --- Accounts (django-allauth) --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -187,7 +187,10 @@ ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_FORMS = {"signup": "portal.accounts.forms.PortalSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "portal.accounts.forms.PortalSignupForm",
+    "login": "portal.accounts.forms.PortalLoginForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Mail scanners prefetch links: a GET must never confirm an address.
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -210,11 +213,12 @@ MFA_TOTP_ISSUER = "Valutazione delle Performance"
 # Staff, editors and experts must have a second factor before using the portal.
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
 
-# --- Wagtail -------------------------------------------------------------------------------
+# --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Valutazione delle Performance"
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/account/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
@@ -223,7 +227,20 @@ WAGTAILIMAGES_IMAGE_MODEL = "pages.PortalImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "pages.PortalDocument"
 # Documents always go through Wagtail's serve view, where the access policy is asked.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "pptx", "odp", "csv", "txt", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "docx",
+    "doc",
+    "odt",
+    "xlsx",
+    "xls",
+    "ods",
+    "pptx",
+    "odp",
+    "csv",
+    "txt",
+    "zip",
+]
 # Shared-password privacy stores the password in clear: only login/group restrictions.
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"password": False}
 WAGTAILDOCS_PRIVATE_DOCUMENT_OPTIONS = {"password": False}
@@ -232,7 +249,7 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("it", "Italiano"), ("en", "English")]
 
-# --- Internationalisation -------------------------------------------------------------------
+# --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano"))]
 TIME_ZONE = "Europe/Rome"
@@ -240,7 +257,7 @@ USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
-# --- Files ---------------------------------------------------------------------------------------
+# --- Files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
@@ -255,17 +272,19 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
-# --- Email ------------------------------------------------------------------------------------------
+# --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Valutazione delle Performance <noreply@paq.example.it>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", "Valutazione delle Performance <noreply@paq.example.it>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Security defaults shared by all profiles ---------------------------------------------------------
+# --- Security defaults shared by all profiles -----------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -11,15 +11,20 @@ from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = {"email": "nuova.utente@comune.example.it", "password1": "Una-Password-Lunga-7",
-          "password2": "Una-Password-Lunga-7"}
+SIGNUP = {
+    "email": "nuova.utente@comune.example.it",
+    "password1": "Una-Password-Lunga-7",
+    "password2": "Una-Password-Lunga-7",
+}
 
 
 def confirmation_link(message) -> str:
     return re.search(r"(/account/confirm-email/[^/\s]+/)", message.body).group(1)
 
 
-def test_signup_sends_a_verification_email_and_does_not_log_in(client, django_capture_on_commit_callbacks):
+def test_signup_sends_a_verification_email_and_does_not_log_in(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/account/signup/", SIGNUP)
 
@@ -28,6 +33,8 @@ def test_signup_sends_a_verification_email_and_does_not_log_in(client, django_ca
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [SIGNUP["email"]]
     assert "/account/confirm-email/" in mail.outbox[0].body
+    assert "Valutazione delle Performance" in mail.outbox[0].body
+    assert "Valutazione delle Performance" in mail.outbox[0].subject
     assert not EmailAddress.objects.get(email=SIGNUP["email"]).verified
     assert "_auth_user_id" not in client.session
 
@@ -147,7 +154,9 @@ class TestProfile:
         user = UserFactory(first_name="", last_name="", job_role="")
         client.force_login(user)
 
-        response = client.post("/area-personale/profilo/", {"first_name": "", "last_name": "", "job_role": ""})
+        response = client.post(
+            "/area-personale/profilo/", {"first_name": "", "last_name": "", "job_role": ""}
+        )
 
         assert response.status_code == 400
         assert "Questo campo è obbligatorio" in response.content.decode()
@@ -202,3 +211,17 @@ class TestMFAForPrivilegedRoles:
         client.force_login(StaffFactory())
 
         assert client.get("/area-personale/").status_code == 200
+
+
+def test_wagtails_own_front_end_login_form_is_not_reachable(client):
+    """It would log people in without allauth's rate limits, verification and MFA."""
+    user = UserFactory()
+
+    form = client.get("/_util/login/?next=/aree-riservate/")
+    attempt = client.post("/_util/login/", {"username": user.email, "password": PASSWORD})
+
+    assert form.status_code == 302
+    assert form["Location"] == "/account/login/?next=/aree-riservate/"
+    assert "_auth_user_id" not in client.session
+    assert attempt.status_code in (302, 405)
+    assert client.get("/_util/authenticate_with_password/1/2/").status_code == 404

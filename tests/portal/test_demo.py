@@ -14,7 +14,9 @@ def row_counts():
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
-def test_the_demo_loads_once_and_a_second_run_changes_nothing(client, django_assert_max_num_queries):
+def test_the_demo_loads_once_and_a_second_run_changes_nothing(
+    client, django_assert_max_num_queries
+):
     call_command("load_demo", "--allow-without-debug", verbosity=0)
     first = row_counts()
 
@@ -22,7 +24,10 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(client, django_ass
 
     assert row_counts() == first
     assert set(Region.objects.values_list("name", flat=True)) == {
-        "Calabria", "Campania", "Puglia", "Sicilia"
+        "Calabria",
+        "Campania",
+        "Puglia",
+        "Sicilia",
     }
     comuni = Ente.objects.filter(kind=EnteKind.COMUNE)
     assert comuni.count() == 45

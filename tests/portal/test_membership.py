@@ -35,9 +35,11 @@ def test_a_participant_asks_to_join_and_the_referent_is_emailed(client, ente, re
     participant = UserFactory()
     client.force_login(participant)
 
-    response = mailbox(lambda: client.post(
-        "/area-personale/enti/adesione/", {"ente": ente.pk, "motivation": "Ufficio controllo"}
-    ))
+    response = mailbox(
+        lambda: client.post(
+            "/area-personale/enti/adesione/", {"ente": ente.pk, "motivation": "Ufficio controllo"}
+        )
+    )
 
     assert response.status_code == 302
     membership = Membership.objects.get(user=participant)
@@ -94,10 +96,12 @@ def test_the_referent_approves_and_the_member_is_told(client, ente, referent, ma
 
     listing = client.get("/area-personale/enti/richieste/")
     assert str(request.user) in listing.content.decode()
-    mailbox(lambda: client.post(
-        f"/area-personale/enti/richieste/{request.pk}/decisione/",
-        {"decision": "approve", "note": "Benvenuta"},
-    ))
+    mailbox(
+        lambda: client.post(
+            f"/area-personale/enti/richieste/{request.pk}/decisione/",
+            {"decision": "approve", "note": "Benvenuta"},
+        )
+    )
 
     request.refresh_from_db()
     assert request.state == MembershipState.APPROVED
@@ -158,7 +162,8 @@ def test_a_decided_request_cannot_be_decided_again(client, ente, referent):
 
     response = client.post(
         f"/area-personale/enti/richieste/{request.pk}/decisione/",
-        {"decision": "approve"}, follow=True,
+        {"decision": "approve"},
+        follow=True,
     )
 
     assert "già stata decisa" in response.content.decode()
@@ -172,7 +177,8 @@ def test_a_forged_decision_value_changes_nothing(client, ente, referent):
 
     response = client.post(
         f"/area-personale/enti/richieste/{request.pk}/decisione/",
-        {"decision": "approve_all"}, follow=True,
+        {"decision": "approve_all"},
+        follow=True,
     )
 
     assert "Decisione non valida" in response.content.decode()
@@ -199,7 +205,9 @@ def test_staff_decide_for_every_body(client, ente):
     assert request.state == MembershipState.APPROVED
 
 
-def test_the_referent_revokes_a_member_who_then_loses_the_area(client, ente, referent, area_factory):
+def test_the_referent_revokes_a_member_who_then_loses_the_area(
+    client, ente, referent, area_factory
+):
     area = area_factory(ente=ente)
     member_membership = MembershipFactory(ente=ente)
     member_client = client.__class__()

@@ -15,8 +15,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 def redis_url():
     host_port = REDIS_URL.split("//", 1)[1].split("/", 1)[0]
     host, _, port = host_port.rpartition(":")
-    require_service(port_open(host or "127.0.0.1", int(port or 6379)),
-                    f"Redis is needed at {REDIS_URL} (set REDIS_URL)")
+    require_service(
+        port_open(host or "127.0.0.1", int(port or 6379)),
+        f"Redis is needed at {REDIS_URL} (set REDIS_URL)",
+    )
     return REDIS_URL
 
 
@@ -61,10 +63,15 @@ def test_settings_switch_to_redis_and_postgresql_from_the_environment():
     )
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
-             "REDIS_URL": "redis://127.0.0.1:6379/0",
-             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/paq"},
-        capture_output=True, text=True, timeout=60,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/paq",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert result.stdout.split() == [

@@ -22,8 +22,10 @@ def content_page():
         title="Obiettivi e indicatori",
         slug="obiettivi-e-indicatori",
         intro="Come si definiscono obiettivi misurabili.",
-        body=[("heading", "Indicatori di risultato"),
-              ("paragraph", "<p>Un indicatore misura il grado di raggiungimento.</p>")],
+        body=[
+            ("heading", "Indicatori di risultato"),
+            ("paragraph", "<p>Un indicatore misura il grado di raggiungimento.</p>"),
+        ],
         show_in_menus=True,
     )
     home.add_child(instance=page)
@@ -112,8 +114,11 @@ def _manage(*args, **env):
     return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")},
-             "DJANGO_SETTINGS_MODULE": "portal.settings.production", **env},
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")},
+            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,
@@ -136,7 +141,10 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_passes_the_deployment_checks_without_warnings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         SECRET_KEY="a-long-random-production-key-" + "x7Qz" * 12,
         ALLOWED_HOSTS="portale.example.it",
     )

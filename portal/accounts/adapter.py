@@ -29,8 +29,6 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": allauth_context.request, "email": email, "current_site": portal_site()}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
-        html = next(
-            (body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
-            None,
-        )
+        alternatives = getattr(message, "alternatives", [])
+        html = next((body for body, mimetype in alternatives if mimetype == "text/html"), None)
         queue_email(subject=message.subject, to=list(message.to), text=message.body, html=html)

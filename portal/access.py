@@ -370,3 +370,75 @@ def access_document(user, document_id: int):
     if document is None or not can_view_document(user, document):
         raise PermissionDenied
     return document
+
+
+# --- Chat rooms -------------------------------------------------------------------------------
+# A room is as visible as what it belongs to: an area room follows its area; the
+# project-wide room is open to every logged-in participant.
+
+
+def can_view_chat_room(user, room) -> bool:
+    from forum.chat.models import RoomKind
+
+    scope = scope_for(user)
+    if not scope.authenticated:
+        return False
+    if room.kind == RoomKind.PROJECT:
+        return True
+    return room.area_id is not None and can_view_area(user, room.area)
+
+
+def can_moderate_chat_room(user, room) -> bool:
+    """Delete any message, mute people, export the transcript, set retention: staff,
+    experts following the room's bodies, and the room's referents."""
+    from forum.chat.models import RoomKind
+
+    scope = scope_for(user)
+    if scope.staff:
+        return True
+    if not can_view_chat_room(user, room):
+        return False
+    if room.kind == RoomKind.PROJECT:
+        return scope.expert
+    from portal.pages.models import AreaScope
+
+    area = room.area
+    if area.scope == AreaScope.ENTE:
+        return area.ente_id in scope.referent_of or area.ente_id in scope.expert_for
+    if area.scope == AreaScope.REGION:
+        return area.region_id in scope.regional_roles or (
+            scope.expert and area.region_id in scope.ente_regions
+        )
+    return scope.expert
+
+
+def visible_chat_room_q(user) -> Q | None:
+    """Rooms the user may enter, as a filter (None: every room)."""
+    from forum.chat.models import RoomKind
+
+    scope = scope_for(user)
+    if scope.staff:
+        return None
+    if not scope.authenticated:
+        return Q(pk__in=[])
+    areas = visible_area_q(user)
+    area_rooms = Q(kind=RoomKind.AREA, area__in=_area_ids(user)) if areas is not None else Q()
+    return Q(kind=RoomKind.PROJECT) | area_rooms
+
+
+def _area_ids(user) -> list[int]:
+    return [area.pk for area in visible_areas(user)]
+
+
+def access_chat_room(user, room_id):
+    """The room, or PermissionDenied; unknown ids look the same as forbidden ones."""
+    from forum.chat.models import ChatRoom
+
+    room = (
+        ChatRoom.objects.select_related("area__ente").filter(pk=room_id).first()
+        if str(room_id).isdigit()
+        else None
+    )
+    if room is None or not can_view_chat_room(user, room):
+        raise PermissionDenied
+    return room

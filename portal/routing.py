@@ -1,3 +1,5 @@
-"""WebSocket routes of every app (the chat rooms add theirs here)."""
+"""WebSocket routes of every app."""
 
-websocket_urlpatterns: list = []
+from forum.chat.routing import websocket_urlpatterns as chat_routes
+
+websocket_urlpatterns = [*chat_routes]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("area-personale/", include("portal.accounts.urls")),
     path("area-personale/enti/", include("portal.enti.urls")),
+    path("chat/", include("forum.chat.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("cerca/", page_views.search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}),

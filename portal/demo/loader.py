@@ -81,6 +81,7 @@ class DemoLoader:
         self.teams = self._task_teams()
         self._content()
         self._areas()
+        self._chat()
         return self.created
 
     # --- helpers ---------------------------------------------------------------------
@@ -380,6 +381,38 @@ class DemoLoader:
             )
             document.save()
             self.created += 1
+
+    def _chat(self) -> None:
+        from forum.chat.models import ChatMessage
+        from forum.chat.services import project_room, room_for_area
+
+        room = project_room()
+        for area in ReservedAreaPage.objects.all():
+            room_for_area(area)
+        if not ChatMessage.objects.filter(room=room).exists():
+            User = get_user_model()
+            lines = [
+                (
+                    "giulia.ferraro@esperti.demo.paq.it",
+                    "Benvenuti nella sala comune: qui ci confrontiamo tra enti ed esperti.",
+                ),
+                (
+                    "referente@paq.example.it",
+                    "Buongiorno a tutti. Qualcuno ha già impostato la verifica intermedia al 30 "
+                    "giugno con indicatori di risultato?",
+                ),
+                (
+                    "giulia.ferraro@esperti.demo.paq.it",
+                    "Sì: partite dagli obiettivi del PEG e dai dati già disponibili. Una guida è "
+                    "sul portale: http://127.0.0.1:8000/ciclo-della-performance/monitoraggio/",
+                ),
+            ]
+            from forum.chat.services import message_post
+
+            for number, (email, text) in enumerate(lines, start=1):
+                author = User.objects.get(email=email)
+                message_post(room=room, user=author, body=text, client_id=f"demo-message-{number}")
+                self.created += 1
 
 
 def minimal_pdf(text: str) -> bytes:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "portal.enti",
     "portal.pages",
     "portal.demo",
+    "forum.chat",
     "bootstrap_italia_template",
     "channels",
     "django_tasks",

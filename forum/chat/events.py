@@ -1,0 +1,44 @@
+"""What goes over the wire. Each event is serialised once and fanned out as text."""
+
+from __future__ import annotations
+
+import json
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+
+def user_group(user_id: int) -> str:
+    return f"chat-user-{user_id}"
+
+
+def message_payload(message) -> dict:
+    author = message.author
+    return {
+        "type": "message",
+        "room": message.room_id,
+        "seq": message.seq,
+        "client_id": message.client_id,
+        "author_id": message.author_id,
+        "author": (author.get_full_name() or author.email.split("@")[0]) if author else "—",
+        "html": "" if message.is_deleted else message.body_html,
+        "created_at": message.created_at.isoformat(),
+        "edited": message.edited_at is not None,
+        "deleted": message.is_deleted,
+    }
+
+
+def dumps(payload: dict) -> str:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def broadcast(group: str, payload: dict) -> None:
+    """Ring the doorbell: the layer may drop it, clients catch up from the database."""
+    async_to_sync(get_channel_layer().group_send)(
+        group, {"type": "chat.event", "payload": dumps(payload)}
+    )
+
+
+def notify_access_changed(user_id: int) -> None:
+    """Tell the user's open sockets to ask the access policy again."""
+    async_to_sync(get_channel_layer().group_send)(user_group(user_id), {"type": "access.changed"})

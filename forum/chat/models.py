@@ -112,6 +112,9 @@ class ChatMute(models.Model):
     class Meta:
         indexes = [models.Index(fields=["room", "user", "until"])]
 
+    def __str__(self):
+        return f"{self.user_id} silenziato in {self.room_id} fino a {self.until:%Y-%m-%d %H:%M}"
+
 
 class ChatReadState(models.Model):
     room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="read_states")
@@ -122,6 +125,9 @@ class ChatReadState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["room", "user"], name="chat_read_state_unique")
         ]
+
+    def __str__(self):
+        return f"{self.user_id} ha letto {self.room_id} fino a {self.last_read_seq}"
 
 
 class ChatPresence(models.Model):
@@ -134,3 +140,6 @@ class ChatPresence(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["room", "seen_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.room_id}"

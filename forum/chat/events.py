@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+
+logger = logging.getLogger(__name__)
 
 
 def user_group(user_id: int) -> str:
@@ -33,10 +37,14 @@ def dumps(payload: dict) -> str:
 
 
 def broadcast(group: str, payload: dict) -> None:
-    """Ring the doorbell: the layer may drop it, clients catch up from the database."""
-    async_to_sync(get_channel_layer().group_send)(
-        group, {"type": "chat.event", "payload": dumps(payload)}
-    )
+    """Ring the doorbell: the layer may drop it, clients catch up from the database.
+    A layer that is down (Redis restarting) must not fail a write already committed."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(
+            group, {"type": "chat.event", "payload": dumps(payload)}
+        )
+    except Exception:
+        logger.warning("chat broadcast to %s failed; clients will catch up", group, exc_info=True)
 
 
 def notify_access_changed(user_id: int) -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from portal import access
 from portal.sanitizer import linkify_text
@@ -28,8 +30,8 @@ from .models import (
 )
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-RATE_LIMIT_MESSAGES = 8
-RATE_LIMIT_WINDOW_SECONDS = 10
+RATE_LIMIT_MESSAGES = settings.PORTAL_CHAT_RATE_LIMIT_MESSAGES
+RATE_LIMIT_WINDOW_SECONDS = settings.PORTAL_CHAT_RATE_LIMIT_SECONDS
 MAX_MUTE_MINUTES = 7 * 24 * 60
 
 
@@ -51,12 +53,16 @@ def project_room() -> ChatRoom:
 
 def _check_rate(user) -> None:
     key = f"chat-rate:{user.pk}"
-    cache.add(key, 0, timeout=RATE_LIMIT_WINDOW_SECONDS)
     try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS)
-        sent = 1
+        cache.add(key, 0, timeout=RATE_LIMIT_WINDOW_SECONDS)
+        try:
+            sent = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS)
+            sent = 1
+    except (ConnectionError, RedisError):
+        # The shared cache is restarting: let people talk rather than lose the room.
+        return
     if sent > RATE_LIMIT_MESSAGES:
         raise RateLimited(
             _("Stai inviando messaggi troppo in fretta: attendi qualche secondo e riprova."),

@@ -214,6 +214,11 @@ MFA_TOTP_ISSUER = "Valutazione delle Performance"
 # Staff, editors and experts must have a second factor before using the portal.
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
 
+# --- Chat ---------------------------------------------------------------------------------
+# A flood gets a clear refusal: at most this many messages per user in the window.
+PORTAL_CHAT_RATE_LIMIT_MESSAGES = int(env("PORTAL_CHAT_RATE_LIMIT_MESSAGES", "8"))
+PORTAL_CHAT_RATE_LIMIT_SECONDS = int(env("PORTAL_CHAT_RATE_LIMIT_SECONDS", "10"))
+
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Valutazione delle Performance"
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -8,7 +8,6 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-
 logger = logging.getLogger(__name__)
 
 

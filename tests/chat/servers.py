@@ -4,6 +4,7 @@ processes, on the suite's PostgreSQL database and a Redis of their own or the ma
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -156,17 +157,15 @@ class ChatClient:
                 for frame in list(self.unacked.values()):
                     await self.socket.send(json.dumps(frame))
                 return
-            except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
+            except (TimeoutError, OSError, websockets.WebSocketException):
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"{self.name} could not connect to {worker.port}")
 
     async def send(self, client_id: str, body: str):
         frame = {"type": "message", "client_id": client_id, "body": body}
         self.unacked[client_id] = frame
-        try:
+        with contextlib.suppress(websockets.WebSocketException):  # resent after reconnect
             await self.socket.send(json.dumps(frame))
-        except websockets.WebSocketException:
-            pass  # resent after the reconnect
 
     def _show(self, message: dict):
         if message["seq"] == self.last_seq + 1:
@@ -183,7 +182,7 @@ class ChatClient:
         while (remaining := deadline - time.monotonic()) > 0:
             try:
                 raw = await asyncio.wait_for(self.socket.recv(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return True
             except websockets.WebSocketException:
                 return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
@@ -35,17 +36,31 @@ def dumps(payload: dict) -> str:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
+def _group_send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, message)
+    else:
+        # Sync code running in a thread that owns an event loop (a test driving a
+        # browser): hand the send to that loop instead of blocking it.
+        loop.create_task(layer.group_send(group, message))
+
+
 def broadcast(group: str, payload: dict) -> None:
     """Ring the doorbell: the layer may drop it, clients catch up from the database.
     A layer that is down (Redis restarting) must not fail a write already committed."""
     try:
-        async_to_sync(get_channel_layer().group_send)(
-            group, {"type": "chat.event", "payload": dumps(payload)}
-        )
+        _group_send(group, {"type": "chat.event", "payload": dumps(payload)})
     except Exception:
         logger.warning("chat broadcast to %s failed; clients will catch up", group, exc_info=True)
 
 
 def notify_access_changed(user_id: int) -> None:
-    """Tell the user's open sockets to ask the access policy again."""
-    async_to_sync(get_channel_layer().group_send)(user_group(user_id), {"type": "access.changed"})
+    """Tell the user's open sockets to ask the access policy again (they also re-ask
+    periodically, so a lost doorbell only delays the cut-off)."""
+    try:
+        _group_send(user_group(user_id), {"type": "access.changed"})
+    except Exception:
+        logger.warning("access notification to user %s failed", user_id, exc_info=True)

@@ -22,12 +22,16 @@ def messages_after(room_id: int, after: int, limit: int = RESUME_LIMIT) -> list[
     )
 
 
-def messages_before(room_id: int, before: int | None, limit: int = PAGE_SIZE):
-    """A page of history going back in time, returned oldest first."""
+def messages_before(
+    room_id: int, before: int | None, limit: int = PAGE_SIZE
+) -> tuple[list[ChatMessage], bool]:
+    """A page of history going back in time (oldest first), and whether older exists.
+    Purges keep sequence numbers, so "older" is read, never guessed from them."""
     messages = ChatMessage.objects.filter(room_id=room_id).select_related("author")
     if before is not None:
         messages = messages.filter(seq__lt=before)
-    return list(reversed(messages.order_by("-seq")[:limit]))
+    page = list(messages.order_by("-seq")[: limit + 1])
+    return list(reversed(page[:limit])), len(page) > limit
 
 
 def messages_matching(room_id: int, query: str, limit: int = PAGE_SIZE):

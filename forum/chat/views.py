@@ -1,4 +1,5 @@
 import csv
+import re
 import uuid
 
 from django.contrib import messages
@@ -15,6 +16,9 @@ from portal import access
 from . import selectors, services
 from .events import message_payload
 from .forms import MessageForm, RetentionForm, SearchForm
+
+
+MAX_SEQ = 2**63 - 1
 
 
 @login_required
@@ -37,7 +41,7 @@ def area_room(request, area_id: int):
 @login_required
 def room(request, room_id: int):
     chat_room = access.access_chat_room(request.user, room_id)
-    history = selectors.messages_before(chat_room.pk, None)
+    history, more = selectors.messages_before(chat_room.pk, None)
     return render(
         request,
         "chat/room.html",
@@ -45,6 +49,7 @@ def room(request, room_id: int):
             "room": chat_room,
             "history": history,
             "first_seq": history[0].seq if history else None,
+            "more": more,
             "last_seq": history[-1].seq if history else 0,
             "online": selectors.online_users(chat_room.pk),
             "form": MessageForm(initial={"client_id": uuid.uuid4().hex}),
@@ -89,15 +94,11 @@ def history(request, room_id: int):
     """Older messages, page by page, as JSON (the client scrolls back with this)."""
     chat_room = access.access_chat_room(request.user, room_id)
     before = request.GET.get("prima")
-    if before is not None and not before.isdigit():
+    if before is not None and not re.fullmatch(r"[0-9]{1,40}", before):
         return JsonResponse({"error": _("Parametro 'prima' non valido.")}, status=400)
-    page = selectors.messages_before(chat_room.pk, int(before) if before else None)
-    return JsonResponse(
-        {
-            "messages": [message_payload(m) for m in page],
-            "more": bool(page) and page[0].seq > 1,
-        }
-    )
+    cursor = min(int(before), MAX_SEQ) if before else None
+    page, more = selectors.messages_before(chat_room.pk, cursor)
+    return JsonResponse({"messages": [message_payload(m) for m in page], "more": more})
 
 
 @login_required
@@ -141,7 +142,7 @@ def transcript(request, room_id: int):
                 [
                     message.seq,
                     timezone.localtime(message.created_at).strftime("%d/%m/%Y %H:%M:%S"),
-                    str(message.author) if message.author else "",
+                    _neutralise_formula(str(message.author)) if message.author else "",
                     _neutralise_formula(message.body),
                     "sì" if message.edited_at else "",
                     "sì" if message.deleted_at else "",
@@ -162,14 +163,13 @@ def _neutralise_formula(text: str) -> str:
 @require_POST
 def retention(request, room_id: int):
     chat_room = access.access_chat_room(request.user, room_id)
+    if not access.can_moderate_chat_room(request.user, chat_room):
+        raise Http404
     form = RetentionForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("days", []):
             messages.error(request, error)
         return redirect("chat:room", room_id=chat_room.pk)
-    try:
-        services.retention_set(room=chat_room, user=request.user, days=form.cleaned_data["days"])
-    except PermissionDenied:
-        raise Http404 from None
+    services.retention_set(room=chat_room, user=request.user, days=form.cleaned_data["days"])
     messages.success(request, _("Regola di conservazione aggiornata."))
     return redirect("chat:room", room_id=chat_room.pk)

@@ -17,7 +17,6 @@ from . import selectors, services
 from .events import message_payload
 from .forms import MessageForm, RetentionForm, SearchForm
 
-
 MAX_SEQ = 2**63 - 1
 
 

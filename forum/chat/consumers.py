@@ -6,8 +6,9 @@ Protocol (JSON text frames):
                    {"type": "edit", "seq": n, "body": text} / {"type": "delete", "seq": n}
                    {"type": "mute", "user_id": n, "minutes": m}   (moderators)
                    {"type": "read", "seq": n} / {"type": "ping"}
-  server → client: "hello", "message" (new, edited or deleted), "history" (resume
-                   batch), "ack", "presence", "notice", "error", "pong"
+  server → client: "hello" (with who is online), "message" (new, edited or deleted),
+                   "history" (resume batch), "ack", "presence" (who joined / left, batched each second),
+                   "notice", "error", "pong"
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from portal import access
 
 from . import selectors, services
-from .events import dumps, message_payload, user_group
+from .events import dumps, message_payload, presence_batcher, user_group
 
 MAX_FRAME_BYTES = 8 * 1024
 ACCESS_RECHECK_SECONDS = 60
@@ -48,7 +49,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.room.group_name, self.channel_name)
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         await self.accept()
-        await self._presence_join()
+        online = await database_sync_to_async(services.presence_join)(
+            room=self.room, user=user, channel_name=self.channel_name
+        )
+        presence_batcher.add(
+            self.channel_layer,
+            self.room.group_name,
+            self.room.pk,
+            joined={"id": user.pk, "name": services.display_name(user)},
+        )
         await self.send_json(
             {
                 "type": "hello",
@@ -56,6 +65,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "last_seq": self.room.last_seq,
                 "user_id": user.pk,
                 "moderator": self.moderator,
+                "online": online,
             }
         )
         self.recheck_task = asyncio.create_task(self._recheck_periodically())
@@ -217,15 +227,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self._close_forbidden()
                 return
 
-    async def _presence_join(self):
-        await database_sync_to_async(services.presence_join)(
-            room=self.room, user=self.user, channel_name=self.channel_name
-        )
-
     async def _presence_touch(self):
         await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
 
     async def _presence_leave(self):
-        await database_sync_to_async(services.presence_leave)(
-            room=self.room, channel_name=self.channel_name
+        last_socket = await database_sync_to_async(services.presence_leave)(
+            room=self.room, user=self.user, channel_name=self.channel_name
         )
+        if last_socket:
+            presence_batcher.add(
+                self.channel_layer, self.room.group_name, self.room.pk, left=self.user.pk
+            )

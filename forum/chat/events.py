@@ -64,3 +64,48 @@ def notify_access_changed(user_id: int) -> None:
         _group_send(user_group(user_id), {"type": "access.changed"})
     except Exception:
         logger.warning("access notification to user %s failed", user_id, exc_info=True)
+
+
+PRESENCE_BATCH_SECONDS = 1.0
+
+
+class PresenceBatcher:
+    """Arrivals and departures of a room, gathered for a second and announced in one
+    frame: a crowd joining a webinar costs one notice per client, not one per arrival.
+    Presence is ephemeral, so each worker announces its own sockets' changes."""
+
+    def __init__(self):
+        self.pending: dict[str, dict] = {}
+
+    def add(self, layer, group: str, room_id: int, joined: dict | None = None, left=None):
+        entry = self.pending.get(group)
+        if entry is None:
+            entry = self.pending[group] = {"room": room_id, "joined": {}, "left": set()}
+            loop = asyncio.get_running_loop()
+            loop.call_later(
+                PRESENCE_BATCH_SECONDS, lambda: loop.create_task(self.flush(layer, group))
+            )
+        if joined is not None:
+            entry["joined"][joined["id"]] = joined["name"]
+            entry["left"].discard(joined["id"])
+        if left is not None:
+            entry["left"].add(left)
+            entry["joined"].pop(left, None)
+
+    async def flush(self, layer, group: str):
+        entry = self.pending.pop(group, None)
+        if not entry:
+            return
+        payload = {
+            "type": "presence",
+            "room": entry["room"],
+            "joined": [{"id": key, "name": name} for key, name in entry["joined"].items()],
+            "left": sorted(entry["left"]),
+        }
+        try:
+            await layer.group_send(group, {"type": "chat.event", "payload": dumps(payload)})
+        except Exception:
+            logger.warning("presence notice to %s failed", group, exc_info=True)
+
+
+presence_batcher = PresenceBatcher()

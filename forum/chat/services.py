@@ -245,20 +245,19 @@ def purge_expired_messages(now=None) -> int:
     return deleted
 
 
-def _broadcast_presence(room: ChatRoom) -> None:
-    from .selectors import online_users
-
-    payload = {"type": "presence", "room": room.pk, "online": online_users(room.pk)}
-    transaction.on_commit(lambda: broadcast(room.group_name, payload))
+def _display_name(user) -> str:
+    return user.get_full_name() or user.email.split("@")[0]
 
 
-def presence_join(*, room: ChatRoom, user, channel_name: str) -> None:
+def presence_join(*, room: ChatRoom, user, channel_name: str) -> list[dict]:
+    """Record the socket and return who is online for the newcomer."""
     from .models import ChatPresence
+    from .selectors import online_users
 
     ChatPresence.objects.update_or_create(
         channel_name=channel_name, defaults={"room": room, "user": user, "seen_at": timezone.now()}
     )
-    _broadcast_presence(room)
+    return online_users(room.pk)
 
 
 def presence_touch(*, channel_name: str) -> None:
@@ -267,8 +266,13 @@ def presence_touch(*, channel_name: str) -> None:
     ChatPresence.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
 
 
-def presence_leave(*, room: ChatRoom, channel_name: str) -> None:
+def presence_leave(*, room: ChatRoom, user, channel_name: str) -> bool:
+    """Forget the socket; True when it was the person's last one in the room."""
     from .models import ChatPresence
 
     ChatPresence.objects.filter(channel_name=channel_name).delete()
-    _broadcast_presence(room)
+    return not ChatPresence.objects.filter(room=room, user=user).exists()
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or user.email.split("@")[0]

@@ -282,18 +282,47 @@ async def test_a_moderator_deletes_and_mutes_and_the_muted_cannot_post(
     await moderator.disconnect()
 
 
-async def test_presence_lists_who_is_online(connect, lobby, member, other_member):
+async def test_presence_tells_who_is_online_and_who_arrives_and_leaves(
+    connect, lobby, member, other_member
+):
     anna, *_ = await connect(member, lobby)
-    paolo, *_ = await connect(other_member, lobby)
+    paolo, connected, _code = await connect(other_member, lobby)
 
-    presence = await receive_until(anna, "presence")
-    while len(presence["online"]) < 2:
-        presence = await receive_until(anna, "presence")
+    joined = await receive_until(anna, "presence")
     await paolo.disconnect()
-    after_leave = await receive_until(anna, "presence")
+    left = await receive_until(anna, "presence")
 
-    assert {p["name"] for p in presence["online"]} == {"Anna Greco", "Paolo Lupo"}
-    assert [p["name"] for p in after_leave["online"]] == ["Anna Greco"]
+    assert connected
+    # Arrivals within a second come in one notice: Anna's own and Paolo's.
+    assert {"id": other_member.pk, "name": "Paolo Lupo"} in joined["joined"]
+    assert left["left"] == [other_member.pk]
+    await anna.disconnect()
+
+
+async def test_the_hello_frame_lists_who_is_already_online(connect, lobby, member, other_member):
+    from channels.db import database_sync_to_async as db
+    from channels.testing import WebsocketCommunicator
+
+    from portal.asgi import application
+
+    from .conftest import _session_cookie_for
+
+    anna, *_ = await connect(member, lobby)
+    cookie = await db(_session_cookie_for)(other_member)
+    paolo = WebsocketCommunicator(
+        application,
+        f"/ws/chat/{lobby.pk}/",
+        [
+            (b"origin", b"http://testserver"),
+            (b"host", b"testserver"),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
+    )
+    await paolo.connect(timeout=5)
+    hello = await paolo.receive_json_from(timeout=5)
+
+    assert {person["name"] for person in hello["online"]} == {"Anna Greco", "Paolo Lupo"}
+    await paolo.disconnect()
     await anna.disconnect()
 
 

@@ -147,6 +147,16 @@
     return false;
   }
 
+  var online = {};
+
+  function presence(frame) {
+    if (frame.online) { online = {}; frame.online.forEach(function (p) { online[p.id] = p.name; }); }
+    (frame.joined || []).forEach(function (p) { online[p.id] = p.name; });
+    (frame.left || []).forEach(function (id) { delete online[id]; });
+    showOnline(Object.keys(online).map(function (id) { return { name: online[id] }; })
+      .sort(function (a, b) { return a.name.localeCompare(b.name, "it"); }));
+  }
+
   function showOnline(people) {
     onlineEl.innerHTML = "";
     if (!people.length) {
@@ -176,6 +186,7 @@
       case "hello":
         retryDelay = 1000;
         setStatus("Collegato. " + (frame.moderator ? "Sei moderatore di questa stanza." : ""));
+        presence(frame);
         resumeInFlight = false;
         resume();
         outbox.forEach(function (pending) { send(pending); });     // same client ids: stored once
@@ -195,7 +206,7 @@
         outbox = outbox.filter(function (pending) { return pending.client_id !== frame.client_id; });
         break;
       case "presence":
-        showOnline(frame.online);
+        presence(frame);
         break;
       case "notice":
         notice(frame.text);

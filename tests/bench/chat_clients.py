@@ -64,7 +64,7 @@ class Client:
                 return
             try:
                 raw = await asyncio.wait_for(self.socket.recv(), remaining)
-            except (asyncio.TimeoutError, websockets.WebSocketException):
+            except (TimeoutError, websockets.WebSocketException):
                 return
             now = time.time()
             if portal:
@@ -116,7 +116,7 @@ async def main():
                 try:
                     await client.connect(url, cookie)
                     return
-                except (OSError, websockets.WebSocketException, asyncio.TimeoutError):
+                except (TimeoutError, OSError, websockets.WebSocketException):
                     pass
             await asyncio.sleep(0.2 * (attempt + 1))
         raise RuntimeError(f"could not connect to {url}")

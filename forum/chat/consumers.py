@@ -7,8 +7,8 @@ Protocol (JSON text frames):
                    {"type": "mute", "user_id": n, "minutes": m}   (moderators)
                    {"type": "read", "seq": n} / {"type": "ping"}
   server → client: "hello" (with who is online), "message" (new, edited or deleted),
-                   "history" (resume batch), "ack", "presence" (who joined / left, batched each second),
-                   "notice", "error", "pong"
+                   "history" (resume batch), "ack", "presence" (who joined or left,
+                   batched each second), "notice", "error", "pong"
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = _test_db
     DATABASES["default"]["TEST"] = {"NAME": _test_db}
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+# Each test opens what it needs: no connection outlives a test or crosses a fork.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 PORTAL_BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 MEDIA_ROOT = ARTIFACTS / f"media-{os.getpid()}"
 PRIVATE_MEDIA_ROOT = ARTIFACTS / f"private-{os.getpid()}"

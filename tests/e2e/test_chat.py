@@ -22,6 +22,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 @pytest.fixture
 def asgi_server(transactional_db):
+    from django.db import connections
+
+    connections.close_all()  # the server process is forked: it must not share them
     process = DaphneProcess(
         "localhost",
         partial(make_application, static_wrapper=ASGIStaticFilesHandler),

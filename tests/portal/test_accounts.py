@@ -225,3 +225,24 @@ def test_wagtails_own_front_end_login_form_is_not_reachable(client):
     assert "_auth_user_id" not in client.session
     assert attempt.status_code in (302, 405)
     assert client.get("/_util/authenticate_with_password/1/2/").status_code == 404
+
+
+def test_logging_out_takes_a_post_and_ends_the_session(client):
+    client.force_login(UserFactory())
+
+    page = client.get("/account/logout/")
+    response = client.post("/account/logout/")
+
+    assert page.status_code == 200  # a confirmation page: a GET never logs out
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_ups_from_one_address_are_rate_limited(client):
+    for number in range(10):
+        client.post("/account/signup/", {**SIGNUP, "email": f"persona{number}@comune.example.it"})
+
+    response = client.post("/account/signup/", {**SIGNUP, "email": "altra@comune.example.it"})
+
+    assert response.status_code == 429
+    assert not get_user_model().objects.filter(email="altra@comune.example.it").exists()

@@ -235,7 +235,8 @@
       resumeInFlight = false;
       if (event.code === 4403) { setStatus("Non hai accesso a questa stanza."); return; }
       var wait = Math.min(retryDelay, 30000) * (0.75 + Math.random() / 2);
-      setStatus("Collegamento perso: nuovo tentativo tra " + Math.round(wait / 1000) + " secondi…");
+      var seconds = Math.max(1, Math.round(wait / 1000));
+      setStatus("Collegamento perso: nuovo tentativo tra " + seconds + (seconds === 1 ? " secondo…" : " secondi…"));
       window.setTimeout(connect, wait);
       retryDelay = Math.min(retryDelay * 2, 30000);
     });

@@ -20,6 +20,20 @@ from .conftest import TIMEOUT_MS
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 
+def _fresh_server_process():
+    """In the forked server: the suite's database, channel layers of its own (those
+    inherited from the parent are bound to event loops that do not exist here), and a
+    fresh thread for sync work (the parent's thread did not survive the fork)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import SyncToAsync
+    from channels.layers import channel_layers
+
+    set_database_connection()
+    channel_layers.backends = {}
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+
+
 @pytest.fixture
 def asgi_server(transactional_db):
     from django.db import connections
@@ -28,7 +42,7 @@ def asgi_server(transactional_db):
     process = DaphneProcess(
         "localhost",
         partial(make_application, static_wrapper=ASGIStaticFilesHandler),
-        setup=set_database_connection,
+        setup=_fresh_server_process,
     )
     process.start()
     if not process.ready.wait(timeout=30):

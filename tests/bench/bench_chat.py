@@ -257,7 +257,7 @@ def ceiling(start_servers, protocol, clients, seconds, sessions=None, room="benc
     """Raise the rate until p99 passes 250 ms or anything is lost."""
     best = None
     steps = []
-    for rate in (10, 20, 40, 80, 160, 320, 640):
+    for rate in (5, 10, 20, 40, 80, 160, 320, 640):
         servers = start_servers()
         try:
             result = run_load(
@@ -388,9 +388,12 @@ def main() -> None:
         report["ceilings"]["bare_websockets"] = ceiling(
             websockets_servers, "raw", args.ceiling_clients, args.ceiling_seconds
         )
-        ours = report["ceilings"]["portal_embedded"]["deliveries_per_s"] or 0
+        # None: the server failed already at the first step of the search.
         report["ratios"] = {
-            f"portal_embedded_over_{name}": round(ours / value, 2) if value else None
+            f"{ours_name}_over_{name}": round(ours / value, 2) if ours and value else None
+            for ours_name in ("portal_embedded", "portal_production")
+            if ours_name in report["ceilings"]
+            for ours in [report["ceilings"][ours_name]["deliveries_per_s"]]
             for name in ("channels_tutorial", "bare_websockets")
             for value in [report["ceilings"][name]["deliveries_per_s"]]
         }

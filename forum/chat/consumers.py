@@ -99,6 +99,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if handler is None:
             await self.send_error("unknown_type", "Tipo di messaggio sconosciuto.")
             return
+        if handler is not ChatConsumer.on_ping:
+            # The socket keeps the user it was opened with: every action asks afresh.
+            access.forget_scope(self.user)
         try:
             await handler(self, frame)
         except PermissionDenied:

@@ -350,3 +350,20 @@ async def test_read_state_moves_forward_only(connect, area_room, member):
     state = await database_sync_to_async(ChatReadState.objects.get)(room=area_room, user=member)
     assert state.last_read_seq == 3
     await anna.disconnect()
+
+
+async def test_every_action_asks_the_policy_afresh_even_without_the_doorbell(
+    connect, area_room, member
+):
+    """If the access-change notice is lost, the next action still finds access gone."""
+    anna, *_ = await connect(member, area_room)
+
+    def revoke_quietly():
+        Membership.objects.filter(user=member).update(state=MembershipState.REVOKED)
+
+    await database_sync_to_async(revoke_quietly)()  # .update(): no signal, no doorbell
+    await anna.send_json_to({"type": "message", "client_id": "quiet-0001", "body": "Ancora qui?"})
+    refused = await receive_until(anna, "error")
+
+    assert refused["code"] == "forbidden"
+    assert await database_sync_to_async(ChatMessage.objects.count)() == 0

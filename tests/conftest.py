@@ -3,7 +3,6 @@ outside CI they skip with the reason; in CI (CI=true) they fail instead."""
 
 import os
 import shutil
-import socket
 
 import pytest
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.conf import settings
 from portal.pages.models import AreaScope, ReservedAreaIndexPage, ReservedAreaPage
 
 from . import factories
+from .loopback import port_open  # noqa: F401 - re-exported for tests
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -21,14 +21,6 @@ def require_service(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}", pytrace=False)
     pytest.skip(reason)
-
-
-def port_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(autouse=True)

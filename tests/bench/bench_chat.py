@@ -20,7 +20,6 @@ import math
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,36 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.loopback import free_port, port_open, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "bench-only-" + "s" * 50
 SENDERS = 25
 PROCESS_SOCKETS = 125
 CEILING_P99_MS = 250
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on {port}")
-
-
-def port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -306,7 +282,7 @@ def main() -> None:
         profiles = {"embedded": (embedded_env, embedded, 1)}
 
         redis_url = "redis://127.0.0.1:6379/13"
-        if port_open(5432) and port_open(6379):
+        if port_open("127.0.0.1", 5432) and port_open("127.0.0.1", 6379):
             database = f"paq_chat_bench_{os.getpid()}"
             subprocess.run(
                 [

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,14 +23,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.loopback import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"home": "/", "content": "/ciclo-della-performance/monitoraggio/"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(url: str, timeout: float = 30) -> None:

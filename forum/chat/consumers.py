@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -24,6 +25,9 @@ from portal import access
 
 from . import selectors, services
 from .events import dumps, message_payload, presence_batcher, user_group
+from .relay import relay_join, relay_leave
+
+logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 8 * 1024
 ACCESS_RECHECK_SECONDS = 60
@@ -46,7 +50,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.moderator = await database_sync_to_async(access.can_moderate_chat_room)(
             user, self.room
         )
-        await self.channel_layer.group_add(self.room.group_name, self.channel_name)
+        await relay_join(self.channel_layer, self.room.group_name, self)
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         await self.accept()
         online = await database_sync_to_async(services.presence_join)(
@@ -75,7 +79,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             self.recheck_task.cancel()
         if self.room is None:
             return
-        await self.channel_layer.group_discard(self.room.group_name, self.channel_name)
+        await relay_leave(self.room.group_name, self)
         await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
         await self._presence_leave()
 
@@ -178,10 +182,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer ---------------------------------------------------
 
-    async def chat_event(self, event):
-        # Serialised once by the sender: no per-recipient work beyond this write.
+    async def relay_frame(self, payload: str):
+        """Called by this worker's room relay: serialised once, written as is."""
         if not self.denied:
-            await self.send(text_data=event["payload"])
+            try:
+                await self.send(text_data=payload)
+            except Exception:  # a socket closing under us must not stop the others
+                logger.debug("frame not delivered to %s", self.channel_name, exc_info=True)
 
     async def access_changed(self, event):
         if not await self._still_allowed():
@@ -219,7 +226,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def _close_forbidden(self):
         # Stop delivery at once: the disconnect that follows the close may come later.
         self.denied = True
-        await self.channel_layer.group_discard(self.room.group_name, self.channel_name)
+        await relay_leave(self.room.group_name, self)
         await self.send_error("forbidden", "Non hai più accesso a questa stanza.")
         await self.close(code=CLOSE_FORBIDDEN)
 

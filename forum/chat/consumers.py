@@ -50,7 +50,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.moderator = await database_sync_to_async(access.can_moderate_chat_room)(
             user, self.room
         )
-        await relay_join(self.channel_layer, self.room.group_name, self)
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         await self.accept()
         online = await database_sync_to_async(services.presence_join)(
@@ -72,6 +71,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "online": online,
             }
         )
+        # Room events only after "hello": the client then asks for anything in between.
+        await relay_join(self.channel_layer, self.room.group_name, self)
         self.recheck_task = asyncio.create_task(self._recheck_periodically())
 
     async def disconnect(self, code):

@@ -43,7 +43,8 @@ class Client:
         )
         if self.job["protocol"] == "portal":
             hello = json.loads(await self.socket.recv())
-            assert hello["type"] == "hello", hello
+            if hello["type"] != "hello":
+                raise RuntimeError(f"the first frame must be hello, got {hello['type']}")
 
     def record(self, text, now):
         match = STAMP.search(text)

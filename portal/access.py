@@ -123,18 +123,6 @@ def forget_scope(user) -> None:
 # --- Roles ---------------------------------------------------------------------------------
 
 
-def is_staff_member(user) -> bool:
-    return scope_for(user).staff
-
-
-def is_expert(user) -> bool:
-    return scope_for(user).expert
-
-
-def is_editor(user) -> bool:
-    return scope_for(user).editor
-
-
 def requires_mfa(user) -> bool:
     """Staff, editors and experts hold keys to other people's data: they need MFA."""
     scope = scope_for(user)
@@ -142,10 +130,6 @@ def requires_mfa(user) -> bool:
 
 
 # --- Bodies ------------------------------------------------------------------------------------
-
-
-def can_view_ente_reserved(user, ente: Ente) -> bool:
-    return scope_for(user).sees_ente(ente.pk, ente.region_id)
 
 
 def can_manage_ente_members(user, ente: Ente) -> bool:
@@ -421,13 +405,9 @@ def visible_chat_room_q(user) -> Q | None:
         return None
     if not scope.authenticated:
         return Q(pk__in=[])
-    areas = visible_area_q(user)
-    area_rooms = Q(kind=RoomKind.AREA, area__in=_area_ids(user)) if areas is not None else Q()
-    return Q(kind=RoomKind.PROJECT) | area_rooms
-
-
-def _area_ids(user) -> list[int]:
-    return [area.pk for area in visible_areas(user)]
+    # visible_area_q is never None here: only staff see every area.
+    area_ids = [area.pk for area in visible_areas(user)]
+    return Q(kind=RoomKind.PROJECT) | Q(kind=RoomKind.AREA, area__in=area_ids)
 
 
 def access_chat_room(user, room_id):

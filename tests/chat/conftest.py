@@ -41,23 +41,20 @@ def lobby(transactional_db):
 @pytest.fixture
 def connect():
     """Open a chat socket as a user, through the whole ASGI stack (origin, session)."""
-    opened = []
 
-    async def open_socket(user, room, origin=b"http://testserver", after=None):
+    async def open_socket(user, room, origin=b"http://testserver"):
         headers = [(b"origin", origin), (b"host", b"testserver")]
         if user is not None:
             session_cookie = await database_sync_to_async(_session_cookie_for)(user)
             headers.append((b"cookie", f"sessionid={session_cookie}".encode()))
         communicator = WebsocketCommunicator(application, f"/ws/chat/{room.pk}/", headers)
         connected, code = await communicator.connect(timeout=5)
-        opened.append(communicator)
         if connected:
             hello = await communicator.receive_json_from(timeout=5)
             assert hello["type"] == "hello"
         return communicator, connected, code
 
-    yield open_socket
-    # Sockets left open by a failing test are closed by the communicator's own teardown.
+    return open_socket
 
 
 def _session_cookie_for(user) -> str:

@@ -26,6 +26,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = _test_db
     DATABASES["default"]["TEST"] = {"NAME": _test_db}
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+elif os.environ.get("TEST_DATABASE_NAME"):
+    # Lets two PostgreSQL runs share one server without meeting in one test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 # Each test opens what it needs: no connection outlives a test or crosses a fork.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 PORTAL_BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"

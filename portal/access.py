@@ -422,3 +422,15 @@ def access_chat_room(user, room_id):
     if room is None or not can_view_chat_room(user, room):
         raise PermissionDenied
     return room
+
+
+# --- Forum boards ----------------------------------------------------------------------
+
+
+# --- Webinars --------------------------------------------------------------------------
+
+
+# --- Newsletter --------------------------------------------------------------------------
+
+
+# --- Improvement plans (PAM) -----------------------------------------------------------

@@ -82,6 +82,7 @@ class DemoLoader:
         self._content()
         self._areas()
         self._chat()
+        # Each app's demo rows, after the bodies, people and areas they hang on.
         return self.created
 
     # --- helpers ---------------------------------------------------------------------

@@ -169,8 +169,9 @@ class HomePage(Page):
         index.SearchField("body"),
     ]
 
+    # No subpage_types: each app's top page (programme, newsletter archive, library)
+    # names the home page as its parent, and the home page takes them all.
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.ContentPage"]
     max_count = 1
 
     class Meta:

@@ -151,7 +151,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "forum.chat.layers.ResilientRedisChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }

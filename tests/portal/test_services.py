@@ -39,6 +39,29 @@ def test_the_redis_channel_layer_carries_group_messages(redis_url):
     assert asyncio.run(round_trip())["text"] == "ciao"
 
 
+def test_a_failed_layer_read_is_retried_instead_of_ending_the_consumer(monkeypatch):
+    """A Redis hiccup must not drop the sockets of whoever was reading."""
+    from channels_redis.core import RedisChannelLayer
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    from forum.chat import layers
+
+    outcomes = [RedisTimeoutError("Timeout reading from 127.0.0.1:6379"), {"type": "ring"}]
+
+    async def flaky_receive(self, channel):
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(RedisChannelLayer, "receive", flaky_receive)
+    monkeypatch.setattr(layers, "RETRY_FIRST_DELAY", 0.01)
+    layer = layers.ResilientRedisChannelLayer(hosts=["redis://127.0.0.1:1"])
+
+    assert asyncio.run(layer.receive("specific.abc!def")) == {"type": "ring"}
+    assert outcomes == []
+
+
 @pytest.mark.redis
 def test_the_redis_cache_is_shared_between_clients(redis_url):
     """allauth's rate limits live in the cache: workers must share it."""
@@ -75,7 +98,7 @@ def test_settings_switch_to_redis_and_postgresql_from_the_environment():
     )
 
     assert result.stdout.split() == [
-        "channels_redis.core.RedisChannelLayer",
+        "forum.chat.layers.ResilientRedisChannelLayer",
         "django.core.cache.backends.redis.RedisCache",
         "django.db.backends.postgresql",
     ]

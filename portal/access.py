@@ -425,6 +425,177 @@ def access_chat_room(user, room_id):
 
 
 # --- Forum boards ----------------------------------------------------------------------
+# A public board is read by everyone and written by every logged-in participant; an
+# area's board is as visible as its area. A topic hidden by a moderator, and any hidden
+# post, is seen only by the board's moderators. Moderators: staff; experts on public
+# boards; on an area board the same people who moderate the area's chat room.
+
+
+def can_view_board(user, board) -> bool:
+    from forum.boards.models import BoardKind
+
+    if board.kind == BoardKind.PUBLIC:
+        return True
+    return board.area_id is not None and can_view_area(user, board.area)
+
+
+def can_post_in_board(user, board) -> bool:
+    return scope_for(user).authenticated and can_view_board(user, board)
+
+
+def can_moderate_board(user, board) -> bool:
+    from forum.boards.models import BoardKind
+
+    scope = scope_for(user)
+    if scope.staff:
+        return True
+    if not scope.authenticated or not can_view_board(user, board):
+        return False
+    if board.kind == BoardKind.PUBLIC:
+        return scope.expert
+    from portal.pages.models import AreaScope
+
+    area = board.area
+    if area.scope == AreaScope.ENTE:
+        return area.ente_id in scope.referent_of or area.ente_id in scope.expert_for
+    if area.scope == AreaScope.REGION:
+        return area.region_id in scope.regional_roles or (
+            scope.expert and area.region_id in scope.ente_regions
+        )
+    return scope.expert
+
+
+def can_recommend_answer(user, board) -> bool:
+    """Experts (and staff) mark a reply as the recommended answer."""
+    scope = scope_for(user)
+    return (scope.staff or scope.expert) and can_view_board(user, board)
+
+
+def can_promote_topic(user, board) -> bool:
+    """Editors propose a public thread for the methodology library."""
+    from forum.boards.models import BoardKind
+
+    scope = scope_for(user)
+    return (scope.staff or scope.editor) and board.kind == BoardKind.PUBLIC
+
+
+def visible_board_q(user) -> Q | None:
+    """Boards the user may read, as a filter on Board (None: every board)."""
+    from forum.boards.models import BoardKind
+
+    scope = scope_for(user)
+    if scope.staff:
+        return None
+    if not scope.authenticated:
+        return Q(kind=BoardKind.PUBLIC)
+    area_ids = [area.pk for area in visible_areas(user)]
+    return Q(kind=BoardKind.PUBLIC) | Q(kind=BoardKind.AREA, area_id__in=area_ids)
+
+
+def visible_topic_q(user, prefix: str = "") -> Q | None:
+    """Topics the user may read (as a filter on Topic, or on Post with prefix="topic__"):
+    those of readable boards, hidden ones only where the user moderates."""
+    board_q = visible_board_q(user)
+    if board_q is None:
+        return None
+    from forum.boards.models import Board
+
+    boards = Board.objects.filter(board_q).select_related("area__ente")
+    readable, moderated = [], []
+    for board in boards:
+        readable.append(board.pk)
+        if can_moderate_board(user, board):
+            moderated.append(board.pk)
+    return Q(**{f"{prefix}board_id__in": readable}) & (
+        Q(**{f"{prefix}hidden": False}) | Q(**{f"{prefix}board_id__in": moderated})
+    )
+
+
+def can_view_topic(user, topic) -> bool:
+    if not can_view_board(user, topic.board):
+        return False
+    return not topic.hidden or can_moderate_board(user, topic.board)
+
+
+def can_reply_to_topic(user, topic) -> bool:
+    if not can_post_in_board(user, topic.board) or not can_view_topic(user, topic):
+        return False
+    return not topic.locked or can_moderate_board(user, topic.board)
+
+
+def can_view_post(user, post) -> bool:
+    """Hidden posts are shown (as such) only to moderators; others see a placeholder."""
+    if not can_view_topic(user, post.topic):
+        return False
+    return not post.hidden or can_moderate_board(user, post.topic.board)
+
+
+def can_edit_post(user, post) -> bool:
+    return (
+        scope_for(user).authenticated
+        and post.author_id == user.pk
+        and not post.is_deleted
+        and not post.hidden
+        and can_reply_to_topic(user, post.topic)
+    )
+
+
+def access_board(user, slug: str):
+    """The board, or PermissionDenied; unknown slugs look the same as forbidden ones."""
+    from forum.boards.models import Board
+
+    board = Board.objects.select_related("area__ente").filter(slug=slug).first()
+    if board is None or not can_view_board(user, board):
+        raise PermissionDenied
+    return board
+
+
+def access_topic(user, topic_id):
+    from forum.boards.models import Topic
+
+    topic = (
+        Topic.objects.select_related("board__area__ente").filter(pk=topic_id).first()
+        if str(topic_id).isdigit()
+        else None
+    )
+    if topic is None or not can_view_topic(user, topic):
+        raise PermissionDenied
+    return topic
+
+
+def access_post(user, post_id):
+    from forum.boards.models import Post
+
+    post = (
+        Post.objects.select_related("topic__board__area__ente", "author")
+        .filter(pk=post_id)
+        .first()
+        if str(post_id).isdigit()
+        else None
+    )
+    if post is None or not can_view_post(user, post):
+        raise PermissionDenied
+    return post
+
+
+def access_attachment(user, attachment_id):
+    """An attachment is as visible as its post (of a reserved board: as its area)."""
+    from forum.boards.models import Attachment
+
+    attachment = (
+        Attachment.objects.select_related("post__topic__board__area__ente")
+        .filter(pk=attachment_id)
+        .first()
+        if str(attachment_id).isdigit()
+        else None
+    )
+    if (
+        attachment is None
+        or attachment.post.is_deleted
+        or not can_view_post(user, attachment.post)
+    ):
+        raise PermissionDenied
+    return attachment
 
 
 # --- Webinars --------------------------------------------------------------------------

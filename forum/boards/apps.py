@@ -5,3 +5,6 @@ class BoardsConfig(AppConfig):
     name = "forum.boards"
     label = "boards"
     verbose_name = "Forum"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - every reserved area gets its board

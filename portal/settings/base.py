@@ -227,6 +227,11 @@ PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
 PORTAL_CHAT_RATE_LIMIT_MESSAGES = int(env("PORTAL_CHAT_RATE_LIMIT_MESSAGES", "8"))
 PORTAL_CHAT_RATE_LIMIT_SECONDS = int(env("PORTAL_CHAT_RATE_LIMIT_SECONDS", "10"))
 
+# --- Forum --------------------------------------------------------------------------------
+# Attachments to forum posts (types: WAGTAILDOCS_EXTENSIONS); posts per user per minute.
+PORTAL_FORUM_ATTACHMENT_MAX_BYTES = int(env("PORTAL_FORUM_ATTACHMENT_MAX_BYTES", "10485760"))
+PORTAL_FORUM_RATE_LIMIT_POSTS = int(env("PORTAL_FORUM_RATE_LIMIT_POSTS", "10"))
+
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Valutazione delle Performance"
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

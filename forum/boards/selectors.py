@@ -1,0 +1,224 @@
+"""Reads of the forum, always narrowed by the access policy."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from portal import access
+
+from .models import (
+    POSTS_PER_PAGE,
+    TOPICS_PER_PAGE,
+    Attachment,
+    Board,
+    BoardKind,
+    BoardReadState,
+    Notification,
+    Post,
+    Report,
+    Subscription,
+    Topic,
+    TopicReadState,
+)
+
+# Which public board suits which theme of the Ciclo di gestione della performance: the
+# webinar app (and others) ask `board_for_theme` with one of these keys or free words.
+THEME_BOARDS = {
+    "obiettivi": "obiettivi-e-indicatori",
+    "indicatori": "obiettivi-e-indicatori",
+    "piao": "obiettivi-e-indicatori",
+    "controlli": "controlli-interni",
+    "controlli interni": "controlli-interni",
+    "bilancio": "bilancio-e-performance",
+    "peg": "bilancio-e-performance",
+    "relazione": "relazione-sulla-performance",
+    "rendicontazione": "relazione-sulla-performance",
+    "valutazione": "relazione-sulla-performance",
+    "smvp": "relazione-sulla-performance",
+    "istruzione": "obiettivi-di-servizio",
+    "asili": "obiettivi-di-servizio",
+    "anziani": "obiettivi-di-servizio",
+    "rifiuti": "obiettivi-di-servizio",
+    "acqua": "obiettivi-di-servizio",
+    "servizi": "obiettivi-di-servizio",
+}
+GENERAL_BOARD_SLUG = "confronto-tra-enti"
+
+
+def public_boards():
+    """Every public thematic board, in display order."""
+    return Board.objects.filter(kind=BoardKind.PUBLIC).order_by("position", "title")
+
+
+def board_for_theme(theme: str) -> Board | None:
+    """The public board suited to a CGP theme (free words welcome), else the general one."""
+    words = (theme or "").lower()
+    for key, slug in THEME_BOARDS.items():
+        if key in words:
+            board = Board.objects.filter(kind=BoardKind.PUBLIC, slug=slug).first()
+            if board is not None:
+                return board
+    return (
+        Board.objects.filter(kind=BoardKind.PUBLIC, slug=GENERAL_BOARD_SLUG).first()
+        or public_boards().first()
+    )
+
+
+def visible_boards(user):
+    boards = Board.objects.select_related("area__ente", "last_topic")
+    query = access.visible_board_q(user)
+    return boards if query is None else boards.filter(query)
+
+
+def boards_for_index(user) -> list[Board]:
+    """Boards the user may read, with whether they hold something unread for them."""
+    boards = visible_boards(user).order_by("kind", "position", "title")
+    if access.scope_for(user).authenticated:
+        unread_topics = annotate_unread(
+            Topic.objects.filter(board=OuterRef("pk"), hidden=False), user
+        ).filter(unread=True)
+        boards = boards.annotate(unread=Exists(unread_topics))
+    boards = list(boards)
+    for board in boards:
+        board.moderator = access.can_moderate_board(user, board)
+        # A hidden topic's title is for moderators only.
+        board.show_last_topic = board.last_topic is not None and (
+            not board.last_topic.hidden or board.moderator
+        )
+    return boards
+
+
+def annotate_unread(topics, user):
+    """Add `unread` (bool) and `first_unread` (number) to a topic queryset."""
+    if not access.scope_for(user).authenticated:
+        return topics.annotate(
+            unread=Value(False, output_field=BooleanField()),
+            last_read=Value(0, output_field=IntegerField()),
+        )
+    read_number = TopicReadState.objects.filter(topic=OuterRef("pk"), user=user).values(
+        "last_read_number"
+    )[:1]
+    board_read = BoardReadState.objects.filter(board=OuterRef("board"), user=user).values(
+        "read_at"
+    )[:1]
+    return topics.annotate(
+        last_read=Coalesce(Subquery(read_number, output_field=IntegerField()), Value(0)),
+        board_read_at=Subquery(board_read),
+    ).annotate(
+        unread=Case(
+            When(
+                Q(last_read__lt=F("last_number"))
+                & (Q(board_read_at__isnull=True) | Q(last_post_at__gt=F("board_read_at"))),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def board_topics(board: Board, user, *, expert_only: bool = False, moderator: bool = False):
+    """A board's topics: pinned first, then by last activity; hidden ones for moderators."""
+    topics = Topic.objects.filter(board=board).select_related("author", "last_post_author")
+    if not moderator:
+        topics = topics.filter(hidden=False)
+    if expert_only:
+        topics = topics.filter(has_expert_answer=True)
+    topics = annotate_unread(topics, user)
+    return topics.order_by("-pinned", "-last_post_at", "-id")
+
+
+def board_page(board: Board, user, *, page: str | None, expert_only=False, moderator=False):
+    topics = board_topics(board, user, expert_only=expert_only, moderator=moderator)
+    return Paginator(topics, TOPICS_PER_PAGE).get_page(page)
+
+
+def topic_posts(topic: Topic, page: int) -> list[Post]:
+    """Page N of a topic: the posts numbered ((N-1)·size, N·size], read through the
+    (topic, number) index — no OFFSET, so every page costs the same."""
+    start = (page - 1) * POSTS_PER_PAGE
+    return list(
+        Post.objects.filter(topic=topic, number__gt=start, number__lte=start + POSTS_PER_PAGE)
+        .select_related("author", "recommended_by")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("number")
+    )
+
+
+def topic_with_state(topic_id: int, user):
+    """The topic with whether the user follows it (one query with the access check's)."""
+    topics = Topic.objects.select_related("board__area__ente", "assigned_to", "author")
+    if access.scope_for(user).authenticated:
+        topics = topics.annotate(
+            following=Exists(Subscription.objects.filter(topic=OuterRef("pk"), user=user)),
+            last_read=Coalesce(
+                Subquery(
+                    TopicReadState.objects.filter(topic=OuterRef("pk"), user=user).values(
+                        "last_read_number"
+                    )[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+    return topics.filter(pk=topic_id).first()
+
+
+def search_posts(user, query: str, *, expert_only: bool = False, board: Board | None = None):
+    """Posts whose text or topic title matches, among what the user may read."""
+    posts = Post.objects.filter(deleted_at__isnull=True).filter(
+        Q(body__icontains=query) | Q(number=1, topic__title__icontains=query)
+    )
+    topic_q = access.visible_topic_q(user, prefix="topic__")
+    if topic_q is not None:
+        posts = posts.filter(topic_q)
+        moderated = [b.pk for b in visible_boards(user) if access.can_moderate_board(user, b)]
+        posts = posts.filter(Q(hidden=False) | Q(topic__board_id__in=moderated))
+    if expert_only:
+        posts = posts.filter(topic__has_expert_answer=True)
+    if board is not None:
+        posts = posts.filter(topic__board=board)
+    return posts.select_related("topic__board", "author").order_by("-created_at", "-id")
+
+
+def notifications_for(user):
+    return Notification.objects.filter(user=user).select_related("topic__board", "post", "actor")
+
+
+def unread_notification_count(user) -> int:
+    if not access.scope_for(user).authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def moderated_boards(user) -> list[Board]:
+    return [b for b in visible_boards(user) if access.can_moderate_board(user, b)]
+
+
+def open_reports(user):
+    boards = moderated_boards(user)
+    return (
+        Report.objects.filter(resolved_at__isnull=True, post__topic__board__in=boards)
+        .select_related("post__topic__board", "post__author", "reporter")
+        .order_by("-created_at")
+    )
+
+
+def board_follow_state(board: Board, user) -> bool:
+    if not access.scope_for(user).authenticated:
+        return False
+    return Subscription.objects.filter(board=board, user=user).exists()

@@ -605,3 +605,102 @@ def access_attachment(user, attachment_id):
 
 
 # --- Improvement plans (PAM) -----------------------------------------------------------
+# A body's PAM (self-diagnoses, plans and everything under them, its CGP calendar and
+# files) is seen by whoever sees the body: its approved members, its assigned experts,
+# its region's referents/secretariat and staff. Members (and staff) edit; the body's
+# referent also manages the calendar documents; assigned experts (and staff) review.
+# Unknown and forbidden ids get the same PermissionDenied.
+
+
+def can_view_pam(user, ente) -> bool:
+    return ente is not None and scope_for(user).sees_ente(ente.pk, ente.region_id)
+
+
+def can_edit_pam(user, ente) -> bool:
+    scope = scope_for(user)
+    return ente is not None and (scope.staff or ente.pk in scope.member_of)
+
+
+def can_manage_pam(user, ente) -> bool:
+    scope = scope_for(user)
+    return ente is not None and (scope.staff or ente.pk in scope.referent_of)
+
+
+def can_review_pam(user, ente) -> bool:
+    scope = scope_for(user)
+    return ente is not None and (scope.staff or ente.pk in scope.expert_for)
+
+
+def visible_pam_ente_q(user, prefix: str = "") -> Q | None:
+    """`can_view_pam` as a filter on Ente (prefix e.g. "ente__" or "plan__ente__");
+    None: every body."""
+    scope = scope_for(user)
+    if scope.staff:
+        return None
+    if not scope.authenticated:
+        return Q(pk__in=[])
+    ids = scope.member_of | scope.expert_for
+    return Q(**{f"{prefix}pk__in": ids}) | Q(**{f"{prefix}region_id__in": scope.regional_roles})
+
+
+def visible_pam(user, queryset, prefix: str = ""):
+    query = visible_pam_ente_q(user, prefix)
+    return queryset if query is None else queryset.filter(query)
+
+
+def sees_any_pam(user) -> bool:
+    scope = scope_for(user)
+    return scope.staff or bool(scope.member_of or scope.expert_for or scope.regional_roles)
+
+
+def _access_pam_row(user, model, pk, ente_path: str):
+    if not str(pk).isdigit():
+        raise PermissionDenied
+    row = model.objects.select_related(ente_path).filter(pk=pk).first()
+    ente = row
+    for attr in ente_path.split("__") if row is not None else ():
+        ente = getattr(ente, attr)
+    if row is None or not can_view_pam(user, ente):
+        raise PermissionDenied
+    return row
+
+
+def access_pam_ente(user, ente_id):
+    from portal.enti.models import Ente
+
+    if not str(ente_id).isdigit():
+        raise PermissionDenied
+    ente = Ente.objects.select_related("region").filter(pk=ente_id).first()
+    if not can_view_pam(user, ente):
+        raise PermissionDenied
+    return ente
+
+
+def access_pam_plan(user, plan_id):
+    from portal.pam.models import ImprovementPlan
+
+    return _access_pam_row(user, ImprovementPlan, plan_id, "ente")
+
+
+def access_pam_assessment(user, assessment_id):
+    from portal.pam.models import SelfAssessment
+
+    return _access_pam_row(user, SelfAssessment, assessment_id, "ente")
+
+
+def access_pam_milestone(user, milestone_id):
+    from portal.pam.models import Milestone
+
+    return _access_pam_row(user, Milestone, milestone_id, "plan__ente")
+
+
+def access_pam_indicator(user, indicator_id):
+    from portal.pam.models import Indicator
+
+    return _access_pam_row(user, Indicator, indicator_id, "plan__ente")
+
+
+def access_pam_document(user, document_id):
+    from portal.pam.models import CycleDocument
+
+    return _access_pam_row(user, CycleDocument, document_id, "ente")

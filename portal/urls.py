@@ -27,6 +27,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("area-personale/", include("portal.accounts.urls")),
     path("area-personale/enti/", include("portal.enti.urls")),
+    path("area-personale/pam/", include("portal.pam.urls")),
     path("chat/", include("forum.chat.urls")),
     path("forum/", include("forum.boards.urls")),
     path("webinar/", include("webinar.urls")),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "portal.enti",
     "portal.pages",
     "portal.demo",
+    "portal.pam",
     "forum.chat",
     "forum.boards",
     "webinar",

@@ -141,6 +141,8 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     edit_count = models.PositiveIntegerField(default=0)
+    # Lets a page skip the attachments query when none of its posts has any.
+    attachment_count = models.PositiveSmallIntegerField(default=0, editable=False)
     hidden = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     recommended_by = models.ForeignKey(

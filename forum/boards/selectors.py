@@ -15,6 +15,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
@@ -151,12 +152,20 @@ def topic_posts(topic: Topic, page: int) -> list[Post]:
     """Page N of a topic: the posts numbered ((N-1)·size, N·size], read through the
     (topic, number) index — no OFFSET, so every page costs the same."""
     start = (page - 1) * POSTS_PER_PAGE
-    return list(
+    posts = list(
         Post.objects.filter(topic=topic, number__gt=start, number__lte=start + POSTS_PER_PAGE)
         .select_related("author", "recommended_by")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
         .order_by("number")
     )
+    with_files = [post for post in posts if post.attachment_count]
+    if with_files:
+        prefetch_related_objects(
+            with_files, Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+        )
+    for post in posts:
+        if not post.attachment_count:
+            post._prefetched_objects_cache = {"attachments": Attachment.objects.none()}
+    return posts
 
 
 def topic_with_state(topic_id: int, user):
@@ -165,14 +174,12 @@ def topic_with_state(topic_id: int, user):
     if access.scope_for(user).authenticated:
         topics = topics.annotate(
             following=Exists(Subscription.objects.filter(topic=OuterRef("pk"), user=user)),
-            last_read=Coalesce(
-                Subquery(
-                    TopicReadState.objects.filter(topic=OuterRef("pk"), user=user).values(
-                        "last_read_number"
-                    )[:1],
-                    output_field=IntegerField(),
-                ),
-                Value(0),
+            # None: never opened (the first visit writes the read state).
+            last_read=Subquery(
+                TopicReadState.objects.filter(topic=OuterRef("pk"), user=user).values(
+                    "last_read_number"
+                )[:1],
+                output_field=IntegerField(),
             ),
         )
     return topics.filter(pk=topic_id).first()
@@ -218,7 +225,11 @@ def open_reports(user):
     )
 
 
-def board_follow_state(board: Board, user) -> bool:
-    if not access.scope_for(user).authenticated:
-        return False
-    return Subscription.objects.filter(board=board, user=user).exists()
+def board_with_state(slug: str, user) -> Board | None:
+    """The board with whether the user follows it, in one query."""
+    boards = Board.objects.select_related("area__ente")
+    if access.scope_for(user).authenticated:
+        boards = boards.annotate(
+            following=Exists(Subscription.objects.filter(board=OuterRef("pk"), user=user))
+        )
+    return boards.filter(slug=slug).first()

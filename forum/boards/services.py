@@ -135,6 +135,9 @@ def _check_files(files) -> list:
 
 
 def _save_attachments(post: Post, user, files) -> None:
+    if files:
+        post.attachment_count = len(files)
+        post.save(update_fields=["attachment_count"])
     for uploaded in files:
         name = uploaded.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
         attachment = Attachment(post=post, name=name, size=uploaded.size, uploaded_by=user)
@@ -301,9 +304,19 @@ def board_follow(*, board: Board, user, follow: bool) -> bool:
     return follow
 
 
-def topic_read(*, topic: Topic, user, number: int) -> None:
-    if access.scope_for(user).authenticated:
-        _mark_read(user, topic, min(number, topic.last_number))
+def topic_read(*, topic: Topic, user, number: int, last_read: int | None) -> None:
+    """Remember how far the user has read. `last_read` is what the page already knows
+    (None: never read), so a page re-read writes nothing and a first read one row."""
+    if not access.scope_for(user).authenticated:
+        return
+    number = min(number, topic.last_number)
+    if last_read is None:
+        TopicReadState.objects.bulk_create(
+            [TopicReadState(topic=topic, user=user, last_read_number=number)],
+            ignore_conflicts=True,
+        )
+    elif number > last_read:
+        _mark_read(user, topic, number)
 
 
 def board_mark_read(*, board: Board, user) -> None:
@@ -502,12 +515,15 @@ def post_moderate(*, post: Post, user, action: str, reason: str = "") -> Post:
         for attachment in post.attachments.all():
             attachment.file.delete(save=False)
             attachment.delete()
+        post.attachment_count = 0
         post.revisions.all().delete()
         post.deleted_at = timezone.now()
         post.body = ""
         post.body_html = ""
         post.recommended_at = None
-        post.save(update_fields=["deleted_at", "body", "body_html", "recommended_at"])
+        post.save(
+            update_fields=["deleted_at", "body", "body_html", "recommended_at", "attachment_count"]
+        )
     else:
         raise ValidationError(_("Azione non valida."), code="bad_action")
     has_answer = post.topic.posts.filter(

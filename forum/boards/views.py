@@ -31,6 +31,8 @@ from .forms import (
     TopicForm,
 )
 from .models import (
+    POSTS_PER_PAGE,
+    LibraryProposal,
     ModerationAction,
     ModerationLog,
     Post,
@@ -69,7 +71,9 @@ def board_index(request):
 
 
 def board_detail(request, slug: str):
-    board = access.access_board(request.user, slug)
+    board = selectors.board_with_state(slug, request.user)
+    if board is None or not access.can_view_board(request.user, board):
+        raise PermissionDenied
     moderator = access.can_moderate_board(request.user, board)
     expert_only = request.GET.get("risposta_esperto") == "1"
     page = selectors.board_page(
@@ -79,17 +83,20 @@ def board_detail(request, slug: str):
         expert_only=expert_only,
         moderator=moderator,
     )
+    topics = list(page.object_list)
+    for topic in topics:
+        topic.first_unread_page = topic.last_read // POSTS_PER_PAGE + 1
     return render(
         request,
         "forum/board_detail.html",
         {
             "board": board,
             "page_obj": page,
-            "topics": page.object_list,
+            "topics": topics,
             "expert_only": expert_only,
             "moderator": moderator,
             "can_post": access.can_post_in_board(request.user, board),
-            "following": selectors.board_follow_state(board, request.user),
+            "following": getattr(board, "following", False),
         },
     )
 
@@ -103,21 +110,46 @@ def topic_detail(request, pk: int):
     board = topic.board
     moderator = access.can_moderate_board(request.user, board)
     if posts:
-        services.topic_read(topic=topic, user=request.user, number=posts[-1].number)
+        services.topic_read(
+            topic=topic,
+            user=request.user,
+            number=posts[-1].number,
+            last_read=getattr(topic, "last_read", None),
+        )
     can_reply = access.can_reply_to_topic(request.user, topic)
+    can_promote = access.can_promote_topic(request.user, board)
+    extra = {}
+    if moderator:
+        extra["topic_actions"] = [
+            (ModerationAction.UNPIN, _("Togli dall'evidenza"))
+            if topic.pinned
+            else (ModerationAction.PIN, _("Metti in evidenza")),
+            (ModerationAction.UNLOCK, _("Riapri"))
+            if topic.locked
+            else (ModerationAction.LOCK, _("Chiudi")),
+            (ModerationAction.SHOW_TOPIC, _("Rendi visibile"))
+            if topic.hidden
+            else (ModerationAction.HIDE_TOPIC, _("Nascondi")),
+        ]
+        extra["move_form"] = MoveForm(
+            boards=[b for b in selectors.moderated_boards(request.user) if b.pk != board.pk]
+        )
+    if can_promote:
+        extra["proposal"] = LibraryProposal.objects.filter(topic=topic).first()
     return render(
         request,
         "forum/topic_detail.html",
         {
+            **extra,
             "board": board,
             "topic": topic,
             "posts": posts,
             "page": page,
-            "pages": Paginator(range(topic.last_number or 1), 20).get_page(page),
+            "pages": Paginator(range(topic.last_number or 1), POSTS_PER_PAGE).get_page(page),
             "moderator": moderator,
             "can_reply": can_reply,
             "can_recommend": access.can_recommend_answer(request.user, board),
-            "can_promote": access.can_promote_topic(request.user, board),
+            "can_promote": can_promote,
             "reply_form": ReplyForm() if can_reply else None,
             "last_read": getattr(topic, "last_read", None),
             "user_id": request.user.pk,

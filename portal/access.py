@@ -602,6 +602,37 @@ def access_attachment(user, attachment_id):
 
 
 # --- Newsletter --------------------------------------------------------------------------
+# Editors and moderators plan, compose, preview and test issues; only those who approve
+# content (moderators) and project staff send to subscribers; subscribers' personal data
+# (lists, exports, erasure) is for project staff alone.
+
+_MODERATOR_CACHE_ATTR = "_paq_newsletter_moderator"
+
+
+def _is_moderator(user) -> bool:
+    cached = getattr(user, _MODERATOR_CACHE_ATTR, None)
+    if cached is None:
+        cached = user.groups.filter(name=MODERATOR_GROUP).exists()
+        setattr(user, _MODERATOR_CACHE_ATTR, cached)
+    return cached
+
+
+def can_edit_newsletter(user) -> bool:
+    """Editorial plan, calendar, automatic drafts, email preview, test sends."""
+    scope = scope_for(user)
+    return scope.staff or scope.editor
+
+
+def can_send_newsletter(user) -> bool:
+    """Schedule or send an issue to every subscriber, cancel a scheduled send."""
+    scope = scope_for(user)
+    return scope.staff or (scope.editor and _is_moderator(user))
+
+
+def can_manage_subscribers(user) -> bool:
+    """See, change, export and erase subscribers."""
+    return scope_for(user).staff
+
 
 
 # --- Improvement plans (PAM) -----------------------------------------------------------

@@ -304,6 +304,20 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Newsletter -------------------------------------------------------------------------
+NEWSLETTER_FROM_EMAIL = env(
+    "NEWSLETTER_FROM_EMAIL", "Newsletter Valutazione delle Performance <newsletter@paq.example.it>"
+)
+NEWSLETTER_REPLY_TO = env("NEWSLETTER_REPLY_TO", "redazione@paq.example.it")
+# Background workers that share one send (each claims its own batches of recipients).
+NEWSLETTER_WORKERS = int(env("NEWSLETTER_WORKERS", "2"))
+NEWSLETTER_BATCH_SIZE = int(env("NEWSLETTER_BATCH_SIZE", "100"))
+# A claimed batch whose worker has not been heard of for this long is taken back.
+NEWSLETTER_CLAIM_LEASE_SECONDS = int(env("NEWSLETTER_CLAIM_LEASE_SECONDS", "300"))
+NEWSLETTER_MAX_ATTEMPTS = int(env("NEWSLETTER_MAX_ATTEMPTS", "5"))
+NEWSLETTER_BOUNCE_THRESHOLD = int(env("NEWSLETTER_BOUNCE_THRESHOLD", "3"))
+NEWSLETTER_CONFIRMATION_DAYS = int(env("NEWSLETTER_CONFIRMATION_DAYS", "7"))
+
 # --- Security defaults shared by all profiles -----------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -369,6 +369,9 @@ def can_view_chat_room(user, room) -> bool:
         return False
     if room.kind == RoomKind.PROJECT:
         return True
+    if room.kind == RoomKind.WEBINAR:
+        session = getattr(room, "webinar_session", None)
+        return session is not None and can_enter_live_session(user, session)
     return room.area_id is not None and can_view_area(user, room.area)
 
 
@@ -384,6 +387,8 @@ def can_moderate_chat_room(user, room) -> bool:
         return False
     if room.kind == RoomKind.PROJECT:
         return scope.expert
+    if room.kind == RoomKind.WEBINAR:
+        return can_lead_session(user, room.webinar_session)
     from portal.pages.models import AreaScope
 
     area = room.area
@@ -407,7 +412,11 @@ def visible_chat_room_q(user) -> Q | None:
         return Q(pk__in=[])
     # visible_area_q is never None here: only staff see every area.
     area_ids = [area.pk for area in visible_areas(user)]
-    return Q(kind=RoomKind.PROJECT) | Q(kind=RoomKind.AREA, area__in=area_ids)
+    return (
+        Q(kind=RoomKind.PROJECT)
+        | Q(kind=RoomKind.AREA, area__in=area_ids)
+        | (Q(kind=RoomKind.WEBINAR) & live_session_room_q(user))
+    )
 
 
 def access_chat_room(user, room_id):
@@ -599,6 +608,82 @@ def access_attachment(user, attachment_id):
 
 
 # --- Webinars --------------------------------------------------------------------------
+
+# The programme is public. The live page, the meeting link and the material reserved to
+# registrants are for confirmed registrants, speakers and organisers. Organisers are
+# project staff and the regional referents/secretariats, who see the registrations of
+# their region's bodies only.
+
+
+def is_webinar_organiser(user) -> bool:
+    scope = scope_for(user)
+    return scope.staff or bool(scope.regional_roles)
+
+
+def is_webinar_speaker(user, session) -> bool:
+    if not scope_for(user).authenticated:
+        return False
+    return any(speaker.pk == user.pk for speaker in session.speaker_users)
+
+
+def can_enter_live_session(user, session) -> bool:
+    from webinar.models import Registration, RegistrationStatus
+
+    scope = scope_for(user)
+    if not scope.authenticated:
+        return False
+    if scope.staff or is_webinar_speaker(user, session) or is_webinar_organiser(user):
+        return True
+    return Registration.objects.filter(
+        session=session, user=user, status=RegistrationStatus.CONFIRMED
+    ).exists()
+
+
+def can_lead_session(user, session) -> bool:
+    """Answer and hide questions, share material, send the open questions to the forum."""
+    return scope_for(user).staff or is_webinar_speaker(user, session)
+
+
+def webinar_report_regions(user) -> frozenset[int] | None:
+    """Regions whose registrations the user may see in organisers' reports (None: all)."""
+    scope = scope_for(user)
+    if scope.staff:
+        return None
+    return scope.regional_roles
+
+
+def can_view_webinar_report(user) -> bool:
+    return is_webinar_organiser(user)
+
+
+def live_session_room_q(user) -> Q | None:
+    """Webinar chat rooms the user may enter, as a filter on chat rooms."""
+    from webinar.models import Registration, RegistrationStatus, SessionSpeaker
+
+    scope = scope_for(user)
+    if scope.staff or (scope.authenticated and is_webinar_organiser(user)):
+        return Q(webinar_session__isnull=False)
+    if not scope.authenticated:
+        return Q(pk__in=[])
+    registered = Registration.objects.filter(
+        user=user, status=RegistrationStatus.CONFIRMED
+    ).values("session_id")
+    speaking = SessionSpeaker.objects.filter(user=user).values("session_id")
+    return Q(webinar_session__in=registered) | Q(webinar_session__in=speaking)
+
+
+def access_live_session(user, session_id):
+    """The live session, or PermissionDenied; unknown ids look the same as forbidden."""
+    from webinar.models import WebinarSessionPage
+
+    session = (
+        WebinarSessionPage.objects.live().filter(pk=session_id).first()
+        if str(session_id).isdigit()
+        else None
+    )
+    if session is None or not can_enter_live_session(user, session):
+        raise PermissionDenied
+    return session
 
 
 # --- Newsletter --------------------------------------------------------------------------

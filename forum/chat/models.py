@@ -14,6 +14,7 @@ EDIT_WINDOW_SECONDS = 5 * 60
 class RoomKind(models.TextChoices):
     PROJECT = "project", _("Sala comune del progetto")
     AREA = "area", _("Area riservata")
+    WEBINAR = "webinar", _("Sessione webinar")
 
 
 class ChatRoom(models.Model):
@@ -42,7 +43,8 @@ class ChatRoom(models.Model):
         ordering = ["kind", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="project", area__isnull=True) | Q(kind="area", area__isnull=False),
+                condition=Q(kind__in=["project", "webinar"], area__isnull=True)
+                | Q(kind="area", area__isnull=False),
                 name="chat_room_kind_matches_target",
             ),
             models.CheckConstraint(

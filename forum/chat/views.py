@@ -40,23 +40,25 @@ def area_room(request, area_id: int):
 @login_required
 def room(request, room_id: int):
     chat_room = access.access_chat_room(request.user, room_id)
+    return render(request, "chat/room.html", room_context(request, chat_room))
+
+
+def room_context(request, chat_room) -> dict:
+    """What the chat panel needs (templates/chat/_panel.html and _config.html); the
+    live webinar page embeds the same panel."""
     history, more = selectors.messages_before(chat_room.pk, None)
-    return render(
-        request,
-        "chat/room.html",
-        {
-            "room": chat_room,
-            "history": history,
-            "first_seq": history[0].seq if history else None,
-            "more": more,
-            "last_seq": history[-1].seq if history else 0,
-            "online": selectors.online_users(chat_room.pk),
-            "form": MessageForm(initial={"client_id": uuid.uuid4().hex}),
-            "moderator": access.can_moderate_chat_room(request.user, chat_room),
-            "retention_form": RetentionForm(initial={"days": chat_room.retention_days}),
-            "search_form": SearchForm(),
-        },
-    )
+    return {
+        "room": chat_room,
+        "history": history,
+        "first_seq": history[0].seq if history else None,
+        "more": more,
+        "last_seq": history[-1].seq if history else 0,
+        "online": selectors.online_users(chat_room.pk),
+        "form": MessageForm(initial={"client_id": uuid.uuid4().hex}),
+        "moderator": access.can_moderate_chat_room(request.user, chat_room),
+        "retention_form": RetentionForm(initial={"days": chat_room.retention_days}),
+        "search_form": SearchForm(),
+    }
 
 
 @login_required

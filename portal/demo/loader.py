@@ -83,6 +83,9 @@ class DemoLoader:
         self._areas()
         self._chat()
         # Each app's demo rows, after the bodies, people and areas they hang on.
+        from webinar.demo import load as load_webinar_demo
+
+        load_webinar_demo(self)
         return self.created
 
     # --- helpers ---------------------------------------------------------------------

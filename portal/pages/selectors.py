@@ -9,7 +9,8 @@ def menu_pages(request):
     if site is None:
         return []
     pages = site.root_page.get_children().live().in_menu()
-    return list(access.visible_pages(request.user, pages).specific().defer_streamfields())
+    # Title and URL are all the menu shows: plain pages, one query whatever their types.
+    return list(access.visible_pages(request.user, pages))
 
 
 def search_pages(user, query: str):

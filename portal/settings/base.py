@@ -176,6 +176,10 @@ TASKS = {
     }
 }
 
+# --- Webinars ------------------------------------------------------------------------
+# Reminders before each session: (name, minutes before the start), farthest first.
+WEBINAR_REMINDERS = [("giorno", 24 * 60), ("ora", 60)]
+
 # --- Accounts (django-allauth) --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

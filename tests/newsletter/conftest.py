@@ -82,6 +82,7 @@ def make_issue(
             ),
         ]
     )
+    issue.live = publish
     index.add_child(instance=issue)
     revision = issue.save_revision()
     if publish:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, When
 from django.utils import timezone
 
-from portal import access
+from portal import access, pagecache
 from portal.sanitizer import linkify_text
 
 from .models import (
@@ -110,6 +110,7 @@ def register(session: WebinarSessionPage, user, *, now=None) -> tuple[Registrati
             registration.holds_seat = True
             registration.confirmed_at = now
         registration.save()
+        _seats_changed()
         notify(
             registration,
             NoticeKind.CONFIRMED if registration.holds_seat else NoticeKind.WAITLISTED,
@@ -138,6 +139,7 @@ def cancel(registration: Registration, *, now=None) -> bool:
             SessionSeats.objects.filter(session_id=registration.session_id, taken__gt=0).update(
                 taken=F("taken") - 1
             )
+        _seats_changed()
         notify(registration, NoticeKind.CANCELLED_BY_USER, key=str(int(now.timestamp())))
         if held_seat:
             promote_waitlist(registration.session, now=now)
@@ -191,6 +193,11 @@ def _take_body_slot(session: WebinarSessionPage, ente_id: int) -> bool:
 
 
 # --- Notices (emails) ------------------------------------------------------------------
+
+
+def _seats_changed() -> None:
+    # Session pages show the free seats: cached copies must go.
+    transaction.on_commit(pagecache.invalidate)
 
 
 def notify(registration: Registration, kind: str, key: str = "") -> Notice | None:

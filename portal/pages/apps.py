@@ -15,3 +15,20 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_structure, sender=self, dispatch_uid="paq_site_structure")
+        self._connect_page_cache()
+
+    @staticmethod
+    def _connect_page_cache():
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from portal import pagecache
+
+        # Anything that changes what a public page shows starts a new cache generation.
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(pagecache.invalidate, dispatch_uid=f"paq_page_cache_{id(signal)}")
+        post_delete.connect(pagecache.invalidate, sender=Page, dispatch_uid="paq_page_cache_del")
+        post_save.connect(
+            pagecache.invalidate, sender="pages.PortalSettings", dispatch_uid="paq_page_cache_set"
+        )

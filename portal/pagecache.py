@@ -1,0 +1,69 @@
+"""Public pages served to anonymous visitors from the cache, with no database work.
+
+Only requests that carry no cookie at all are served from or stored in the cache, and
+only responses that set none: nothing personal (a session, a CSRF token, a message)
+can enter it or come out of it. Entries belong to a generation that every publish,
+unpublish or move of a page, and every change apps announce (a registration changes
+the seats shown), replaces; a short lifetime bounds anything else a page shows.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from wagtail import views as wagtail_views
+
+GENERATION_KEY = "paq-page-cache-generation"
+LIFETIME_SECONDS = 60
+
+
+def generation() -> str:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = str(time.time_ns())
+        cache.add(GENERATION_KEY, value, None)
+        value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def invalidate(*args, **kwargs) -> None:
+    """Start a new generation: every cached page is out of date at once."""
+    cache.set(GENERATION_KEY, str(time.time_ns()), None)
+
+
+def _cacheable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not getattr(response, "streaming", False)
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_paq_page_cache_key", None)
+        if key is not None and _cacheable(response):
+            cache.set(key, response, LIFETIME_SECONDS)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            view_func is not wagtail_views.serve
+            or request.method not in ("GET", "HEAD")
+            or request.COOKIES
+        ):
+            return None
+        key = f"paq-page:{generation()}:{request.get_host()}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Cache"] = "hit"
+            return cached
+        request._paq_page_cache_key = key
+        return None

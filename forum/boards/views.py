@@ -8,6 +8,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -42,6 +43,13 @@ from .rendering import mention_handle, quote_markdown
 from .tasks import read_unsubscribe_token
 
 
+def _deny(request):
+    """Visitors who have not logged in are sent to log in; others are refused (403)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
 def _errors(request, error: ValidationError) -> None:
     for text in error.messages:
         messages.error(request, text)
@@ -73,7 +81,7 @@ def board_index(request):
 def board_detail(request, slug: str):
     board = selectors.board_with_state(slug, request.user)
     if board is None or not access.can_view_board(request.user, board):
-        raise PermissionDenied
+        return _deny(request)
     moderator = access.can_moderate_board(request.user, board)
     expert_only = request.GET.get("risposta_esperto") == "1"
     page = selectors.board_page(
@@ -104,7 +112,7 @@ def board_detail(request, slug: str):
 def topic_detail(request, pk: int):
     topic = selectors.topic_with_state(pk, request.user)
     if topic is None or not access.can_view_topic(request.user, topic):
-        raise PermissionDenied
+        return _deny(request)
     page = _page_number(request.GET.get("pagina"), topic.page_count)
     posts = selectors.topic_posts(topic, page)
     board = topic.board
@@ -159,7 +167,10 @@ def topic_detail(request, pk: int):
 
 def post_redirect(request, pk: int):
     """A post's permanent address: the page of its topic that shows it."""
-    post = access.access_post(request.user, pk)
+    try:
+        post = access.access_post(request.user, pk)
+    except PermissionDenied:
+        return _deny(request)
     url = reverse("boards:topic", kwargs={"pk": post.topic_id})
     return redirect(f"{url}?pagina={post.page_number}#messaggio-{post.number}")
 
@@ -534,7 +545,10 @@ def report_resolve(request, pk: int):
 
 
 def attachment(request, pk: int, name: str):
-    item = access.access_attachment(request.user, pk)
+    try:
+        item = access.access_attachment(request.user, pk)
+    except PermissionDenied:
+        return _deny(request)
     if name != item.name:
         raise Http404
     content_type = mimetypes.guess_type(item.name)[0] or "application/octet-stream"

@@ -211,10 +211,12 @@ def topic_start(
     origin_url: str = "",
     origin_label: str = "",
     files=(),
+    notify: bool = True,
 ) -> Topic:
     """Open a topic with its first post. `assigned_to` is the expert asked to answer
     (shown on the page and notified); `origin_url`/`origin_label` link back to where the
-    question came from (e.g. a webinar)."""
+    question came from (e.g. a webinar). `notify=False` writes without notifying
+    anyone (demo data, imports)."""
     if not access.can_post_in_board(author, board):
         raise PermissionDenied
     title = _check_title(title)
@@ -243,12 +245,13 @@ def topic_start(
     if assigned_to is not None:
         _follow(assigned_to, topic=topic)
     _mark_read(author, topic, post.number)
-    _notify_later(post.pk, new_topic=True)
+    if notify:
+        _notify_later(post.pk, new_topic=True)
     return topic
 
 
 @transaction.atomic
-def post_reply(*, topic: Topic, author, body: str, files=()) -> Post:
+def post_reply(*, topic: Topic, author, body: str, files=(), notify: bool = True) -> Post:
     topic = Topic.objects.select_for_update().select_related("board__area__ente").get(pk=topic.pk)
     if not access.can_view_topic(author, topic):
         raise PermissionDenied
@@ -262,7 +265,8 @@ def post_reply(*, topic: Topic, author, body: str, files=()) -> Post:
     post = _add_post(topic=topic, author=author, body=body, files=files)
     _follow(author, topic=topic)
     _mark_read(author, topic, post.number)
-    _notify_later(post.pk, new_topic=False)
+    if notify:
+        _notify_later(post.pk, new_topic=False)
     return post
 
 
@@ -360,7 +364,7 @@ def topic_unsubscribe(*, user, topic_id: int) -> None:
 
 
 @transaction.atomic
-def post_recommend(*, post: Post, user, recommended: bool) -> Post:
+def post_recommend(*, post: Post, user, recommended: bool, notify: bool = True) -> Post:
     board = post.topic.board
     if not access.can_view_post(user, post) or not access.can_recommend_answer(user, board):
         raise PermissionDenied
@@ -384,7 +388,7 @@ def post_recommend(*, post: Post, user, recommended: bool) -> Post:
         post.topic,
         post=post,
     )
-    if recommended and post.author_id and post.author_id != user.pk:
+    if notify and recommended and post.author_id and post.author_id != user.pk:
         from .tasks import notify_recommended
 
         transaction.on_commit(lambda: notify_recommended.enqueue(post_id=post.pk, actor_id=user.pk))

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from forum.boards import demo as forum_demo
 from portal import access
 from portal.accounts.models import JobRole
 from portal.enti.models import (
@@ -83,6 +84,7 @@ class DemoLoader:
         self._areas()
         self._chat()
         # Each app's demo rows, after the bodies, people and areas they hang on.
+        forum_demo.load(self)
         from webinar.demo import load as load_webinar_demo
 
         load_webinar_demo(self)

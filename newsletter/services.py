@@ -392,6 +392,7 @@ def issue_draft_from_activity(*, month, user) -> NewsletterIssuePage:
         month_bounds,
         public_documents_between,
         webinars_available,
+        webinars_between,
     )
 
     if not access.can_edit_newsletter(user):
@@ -431,6 +432,21 @@ def issue_draft_from_activity(*, month, user) -> NewsletterIssuePage:
             body.append(("focus_article", {"page": page, "summary": ""}))
         if len(seen) >= MAX_DRAFT_ARTICLES:
             break
+    for webinar in webinars_between(month, end.date()):
+        if webinar.has_recording:
+            body.append(
+                (
+                    "news",
+                    {
+                        "title": f"Registrazione disponibile: {webinar.title}"[:160],
+                        "text": "<p>La registrazione del webinar è disponibile sul portale.</p>",
+                        "page": None,
+                        "url": webinar.url
+                        if webinar.url.startswith("http")
+                        else absolute_url(webinar.url or "/"),
+                    },
+                )
+            )
     if webinars_available():
         body.append(("upcoming_webinars", {"title": "Prossimi webinar", "limit": 3}))
     documents = public_documents_between(start, end)[:10]

@@ -20,6 +20,7 @@ class WebinarItem:
     title: str
     starts_at: datetime | None
     url: str
+    has_recording: bool = False
 
 
 def _webinar_selectors():
@@ -43,7 +44,12 @@ def _as_item(session) -> WebinarItem:
         if isinstance(value, str) and value:
             url = value
             break
-    return WebinarItem(title=title, starts_at=starts_at, url=url)
+    return WebinarItem(
+        title=title,
+        starts_at=starts_at,
+        url=url,
+        has_recording=bool(getattr(session, "recording_url", "")),
+    )
 
 
 def webinars_available() -> bool:

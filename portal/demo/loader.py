@@ -39,6 +39,7 @@ from portal.pages.models import (
     ReservedContentPage,
 )
 from portal.pages.setup import ensure_site_structure
+from portal.pam.demo import load_pam_demo
 
 from . import data
 
@@ -85,6 +86,7 @@ class DemoLoader:
         self._chat()
         # Each app's demo rows, after the bodies, people and areas they hang on.
         forum_demo.load(self)
+        load_pam_demo(self)
         from webinar.demo import load as load_webinar_demo
 
         load_webinar_demo(self)

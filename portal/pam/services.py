@@ -140,8 +140,8 @@ def plan_create(*, plan: ImprovementPlan, user) -> ImprovementPlan:
     _require(access.can_edit_pam(user, plan.ente))
     if plan.source_assessment_id and plan.source_assessment.ente_id != plan.ente_id:
         raise ValidationError(_("L'autodiagnosi indicata non appartiene a questo ente."))
-    plan.full_clean()
     plan.created_by = user
+    plan.full_clean()
     with transaction.atomic():
         plan.save()
         _log(plan, "pam.plan.create", user, object=plan.title)

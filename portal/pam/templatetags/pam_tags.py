@@ -19,3 +19,18 @@ def user_text(value):
     from portal.sanitizer import linkify_text
 
     return linebreaks(linkify_text(value))
+
+
+@register.simple_tag
+def pam_entry(user) -> dict:
+    """What the personal area offers of the PAM: the board, and the user's own bodies."""
+    from portal import access
+    from portal.enti.models import Ente
+
+    scope = access.scope_for(user)
+    return {
+        "board": access.sees_any_pam(user),
+        "own": list(Ente.objects.filter(pk__in=scope.member_of).order_by("name"))
+        if scope.member_of
+        else [],
+    }

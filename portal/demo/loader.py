@@ -90,6 +90,9 @@ class DemoLoader:
         from webinar.demo import load as load_webinar_demo
 
         load_webinar_demo(self)
+        from newsletter.demo import load as load_newsletter_demo
+
+        load_newsletter_demo(self)
         return self.created
 
     # --- helpers ---------------------------------------------------------------------

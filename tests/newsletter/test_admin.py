@@ -218,3 +218,16 @@ def test_the_issue_page_header_links_to_the_send_panel(as_user, editor, issue):
     response = as_user(editor).get(f"/admin/pages/{issue.pk}/edit/")
     assert response.status_code == 200
     assert f"/admin/newsletter/numero/{issue.pk}/invio/" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_issues_plan_and_subscribers_and_is_idempotent():
+    from portal.demo.loader import DemoLoader
+
+    DemoLoader(log=lambda message: None).run()
+    second = DemoLoader(log=lambda message: None).run()
+    assert second == 0
+    assert NewsletterIssuePage.objects.live().count() >= 2
+    assert PlannedIssue.objects.count() >= 3
+    assert PlannedArticle.objects.late().exists()
+    assert IssueSend.objects.filter(status=SendStatus.DONE).exists()

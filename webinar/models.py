@@ -268,9 +268,16 @@ class WebinarSessionPage(BreadcrumbMixin, Page):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The seat counter follows the capacity an editor sets (never the other way).
-        SessionSeats.objects.update_or_create(
-            session_id=self.pk, defaults={"capacity": self.capacity}
+        # Saving a draft saves this row too, with the draft's values: the counter is only
+        # created here, and follows the capacity and time when a revision is published
+        # (services.announce_changes).
+        SessionSeats.objects.get_or_create(
+            session_id=self.pk,
+            defaults={
+                "capacity": self.capacity,
+                "announced_starts_at": self.starts_at,
+                "announced_status": self.status,
+            },
         )
 
     @cached_property

@@ -218,10 +218,14 @@ def announce_changes(session: WebinarSessionPage) -> int:
     queued = 0
     with transaction.atomic():
         seats, _created = SessionSeats.objects.select_for_update().get_or_create(
-            session_id=session.pk, defaults={"capacity": session.capacity}
+            session_id=session.pk,
+            defaults={
+                "capacity": session.capacity,
+                "announced_starts_at": session.starts_at,
+                "announced_status": session.status,
+            },
         )
-        first_publish = seats.announced_starts_at is None
-        moved = not first_publish and seats.announced_starts_at != session.starts_at
+        moved = seats.announced_starts_at != session.starts_at
         cancelled = (
             session.status == SessionStatus.CANCELLED
             and seats.announced_status != SessionStatus.CANCELLED
@@ -230,8 +234,9 @@ def announce_changes(session: WebinarSessionPage) -> int:
             seats.ics_sequence += 1
         seats.announced_starts_at = session.starts_at
         seats.announced_status = session.status
+        seats.capacity = session.capacity
         seats.save()
-        if not first_publish and (moved or cancelled):
+        if moved or cancelled:
             kind = NoticeKind.SESSION_CANCELLED if cancelled else NoticeKind.CHANGED
             key = session.status if cancelled else session.starts_at.isoformat()
             for registration in session.registrations.exclude(status=RegistrationStatus.CANCELLED):

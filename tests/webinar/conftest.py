@@ -45,7 +45,7 @@ def session_factory(programme, expert):
         defaults = {
             "title": f"Webinar {counter['n']}",
             "slug": f"webinar-{counter['n']}",
-            "starts_at": timezone.now() + starts_in,
+            "starts_at": (timezone.now() + starts_in).replace(second=0, microsecond=0),
             "theme": WebinarTheme.OBIETTIVI,
             "cgp_phase": CgpPhase.OBIETTIVI,
             "summary": "Obiettivi e indicatori negli enti locali.",

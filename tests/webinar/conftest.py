@@ -33,7 +33,9 @@ def programme(db):
 def expert(db):
     from portal import access
 
-    return factories.UserFactory(first_name="Giulia", last_name="Ferraro", groups=[access.EXPERT_GROUP])
+    return factories.UserFactory(
+        first_name="Giulia", last_name="Ferraro", groups=[access.EXPERT_GROUP]
+    )
 
 
 @pytest.fixture

@@ -75,7 +75,9 @@ def test_a_retried_delivery_sends_nothing_twice(session_factory, run_tasks, mail
     assert len(mailoutbox) == 1
 
 
-def test_a_failed_send_can_be_retried(session_factory, django_capture_on_commit_callbacks, mailoutbox, monkeypatch):
+def test_a_failed_send_can_be_retried(
+    session_factory, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
     session = session_factory()
     with django_capture_on_commit_callbacks(execute=False):
         services.register(session, factories.UserFactory())

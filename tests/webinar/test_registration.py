@@ -4,6 +4,7 @@ SQLite and (in the PostgreSQL pass) with two server processes."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import threading
 import urllib.request
@@ -243,10 +244,8 @@ def _in_threads(function, arguments, workers=16):
 
     def run(argument):
         try:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
             return function(argument), None
         except Exception as error:  # noqa: BLE001 - reported to the test
             return None, error

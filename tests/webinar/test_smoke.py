@@ -1,7 +1,9 @@
 from tests import factories
 
 
-def test_register_then_live_page(client, session_factory, django_capture_on_commit_callbacks, mailoutbox):
+def test_register_then_live_page(
+    client, session_factory, django_capture_on_commit_callbacks, mailoutbox
+):
     session = session_factory()
     user = factories.UserFactory()
     client.force_login(user)

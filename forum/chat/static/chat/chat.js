@@ -29,7 +29,7 @@
 
   function timeLabel(iso) {
     var date = new Date(iso);
-    return date.toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit" });
+    return date.toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Rome" });
   }
 
   function actionButton(label, handler) {

@@ -330,7 +330,7 @@ def _live_question(session, user, question_id) -> Question:
 def question_vote(session, user, question_id) -> bool:
     """Upvote once; a second vote by the same person takes it back."""
     question = _live_question(session, user, question_id)
-    if question.hidden_at or question.answered_at:
+    if question.hidden_at or question.answered_at or question.forum_topic_url:
         raise ValidationError("Non si può votare una domanda già chiusa.", code="closed")
     with transaction.atomic():
         deleted, _ = QuestionVote.objects.filter(question=question, user=user).delete()

@@ -61,7 +61,7 @@
         meta.appendChild(document.createTextNode(" · ")); meta.appendChild(link);
       }
       item.appendChild(meta);
-      if (!q.answered) { item.appendChild(actionForm(questionUrl(config.voteUrl, q.id), "Vota")); }
+      if (!q.answered && !q.forum_url) { item.appendChild(actionForm(questionUrl(config.voteUrl, q.id), "Vota")); }
       if (config.leads) {
         item.appendChild(actionForm(questionUrl(config.answeredUrl, q.id),
           q.answered ? "Riapri" : "Segna come risposta", ["answered", q.answered ? "0" : "1"]));

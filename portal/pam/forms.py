@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -178,3 +181,72 @@ class DocumentForm(forms.ModelForm):
         if upload is not None:
             self.instance.file = upload
         super()._post_clean()
+
+
+class ResourceForm(forms.Form):
+    """Pick one thing that supports an action, among what the person may see."""
+
+    webinar = forms.ModelChoiceField(
+        label=_("Webinar"), required=False, queryset=None, empty_label=_("— nessuno —")
+    )
+    material = forms.ModelChoiceField(
+        label=_("Materiale metodologico"),
+        required=False,
+        queryset=None,
+        empty_label=_("— nessuno —"),
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Discussione del forum"),
+        required=False,
+        queryset=None,
+        empty_label=_("— nessuna —"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from wagtail.models import Page
+
+        from forum.boards.models import Topic
+        from portal import access
+        from portal.pages.models import ContentPage
+        from webinar.models import WebinarSessionPage
+
+        # The last two years of sessions and the ones to come: a list people can scan.
+        since = timezone.now() - datetime.timedelta(days=730)
+        self.fields["webinar"].queryset = access.visible_pages(
+            user, WebinarSessionPage.objects.live().filter(starts_at__gte=since)
+        ).order_by("-starts_at")
+        self.fields["material"].queryset = access.visible_pages(
+            user, Page.objects.live().type(ContentPage).specific()
+        ).order_by("title")
+        topics = Topic.objects.order_by("-created_at")
+        query = access.visible_topic_q(user)
+        self.fields["topic"].queryset = topics if query is None else topics.filter(query)
+        for name in ("webinar", "material", "topic"):
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "L'elemento scelto non esiste o non è visibile: sceglilo dall'elenco."
+            )
+
+    def clean(self):
+        data = super().clean()
+        chosen = [name for name in ("webinar", "material", "topic") if data.get(name)]
+        if len(chosen) != 1 and not self.errors:
+            raise forms.ValidationError(
+                _("Scegli un webinar, un materiale o una discussione (uno solo).")
+            )
+        return data
+
+    def target(self) -> dict:
+        data = self.cleaned_data
+        if data.get("topic"):
+            return {"topic": data["topic"]}
+        return {"page": data.get("webinar") or data.get("material")}
+
+
+class PracticeForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Cosa ha funzionato"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Il problema, cosa si è fatto, con quali risultati misurati."),
+    )

@@ -660,3 +660,88 @@ class DigestSent(models.Model):
 
     def __str__(self):
         return f"{self.expert_id} {self.week}"
+
+
+# --- What supports an action --------------------------------------------------------------
+
+
+class ResourceKind(models.TextChoices):
+    WEBINAR = "webinar", _("Webinar")
+    MATERIAL = "materiale", _("Materiale metodologico")
+    FORUM = "forum", _("Discussione del forum")
+
+
+class ActionResource(models.Model):
+    """A webinar, a methodology page or a forum discussion that supports an action.
+    Shown only to viewers who may see the linked item themselves."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="resources")
+    kind = models.CharField(_("tipo"), max_length=10, choices=ResourceKind.choices)
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(
+        "boards.Topic", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("supporto all'azione")
+        verbose_name_plural = _("supporti alle azioni")
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(page__isnull=False, topic__isnull=True))
+                | (models.Q(page__isnull=True, topic__isnull=False)),
+                name="pam_resource_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.page or self.topic)
+
+
+class PracticeStatus(models.TextChoices):
+    PROPOSED = "proposta", _("Proposta, in attesa del consenso dell'ente")
+    CONSENTED = "consenso", _("Consenso dell'ente dato, in attesa dell'esperto")
+    APPROVED = "approvata", _("Approvata come buona pratica")
+    REJECTED = "respinta", _("Non approvata")
+
+
+class GoodPracticeProposal(models.Model):
+    """A completed action proposed as a good practice: the body's referent consents,
+    an assigned expert approves. Approved proposals are what the library may publish."""
+
+    milestone = models.OneToOneField(Milestone, on_delete=models.CASCADE, related_name="practice")
+    summary = models.TextField(
+        _("cosa ha funzionato"),
+        max_length=4000,
+        help_text=_("Il problema, cosa si è fatto, con quali risultati misurati."),
+    )
+    status = models.CharField(
+        _("stato"), max_length=10, choices=PracticeStatus.choices, default=PracticeStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consent_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("motivazione"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("proposta di buona pratica")
+        verbose_name_plural = _("proposte di buone pratiche")
+        ordering = ["-proposed_at"]
+
+    def __str__(self):
+        return f"{self.milestone} ({self.get_status_display()})"

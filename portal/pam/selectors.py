@@ -19,15 +19,19 @@ from portal.enti.models import Ente, EnteKind
 
 from .models import (
     DONE_STATUSES,
+    ActionResource,
     AssessmentAnswer,
     CycleDocument,
     DocumentKind,
     ExpertReview,
+    GoodPracticeProposal,
     ImprovementPlan,
     Indicator,
     Measurement,
     Milestone,
     MonitoringReport,
+    PracticeStatus,
+    ResourceKind,
     ReviewStatus,
     SelfAssessment,
 )
@@ -227,13 +231,18 @@ def assessment_detail(assessment) -> dict:
     }
 
 
-def plan_detail(plan) -> dict:
+def plan_detail(plan, user=None) -> dict:
     """Everything the plan page shows, in a fixed number of queries."""
+    milestones = list(plan.milestones.select_related("practice").order_by("due_date", "pk"))
+    resources = plan_resources(plan, user) if user is not None else {}
+    for milestone in milestones:
+        milestone.visible_resources = resources.get(milestone.pk, [])
     measurements = Measurement.objects.select_related("recorded_by").order_by(
         "date", "recorded_at", "pk"
     )
     return {
-        "milestones": list(plan.milestones.order_by("due_date", "pk")),
+        "milestones": milestones,
+        "attendance": webinar_attendance(plan, resources),
         "indicators": list(
             plan.indicators.order_by("pk").prefetch_related(
                 Prefetch("measurements", queryset=measurements)
@@ -282,3 +291,81 @@ def export_plan_rows(user):
         indicator_count=_count(Indicator.objects.all(), "plan"),
         off_target_count=_count(Indicator.objects.filter(off_target=True), "plan"),
     ).order_by("ente__region__name", "ente__name", "start_date", "pk")
+
+
+def plan_resources(plan, user) -> dict[int, list]:
+    """Milestone id -> the supports of that action the viewer may see (a linked reserved
+    page or forum topic stays hidden from whoever may not read it)."""
+    from wagtail.models import Page
+
+    from forum.boards.models import Topic
+
+    rows = list(ActionResource.objects.filter(milestone__plan=plan).select_related("page", "topic"))
+    page_ids = {r.page_id for r in rows if r.page_id}
+    topic_ids = {r.topic_id for r in rows if r.topic_id}
+    visible_page_ids = (
+        set(
+            access.visible_pages(user, Page.objects.filter(pk__in=page_ids)).values_list(
+                "pk", flat=True
+            )
+        )
+        if page_ids
+        else set()
+    )
+    visible_topic_ids = set()
+    if topic_ids:
+        topics = Topic.objects.filter(pk__in=topic_ids)
+        query = access.visible_topic_q(user)
+        visible_topic_ids = set(
+            (topics if query is None else topics.filter(query)).values_list("pk", flat=True)
+        )
+    grouped: dict[int, list] = {}
+    for row in rows:
+        if row.page_id in visible_page_ids or row.topic_id in visible_topic_ids:
+            grouped.setdefault(row.milestone_id, []).append(row)
+    return grouped
+
+
+def webinar_attendance(plan, resources: dict[int, list]) -> list[dict]:
+    """For each webinar linked to the plan's actions: how many of the body's people
+    registered and how many attended (joined the live session)."""
+    sessions = {
+        r.page_id: r.page
+        for rows in resources.values()
+        for r in rows
+        if r.kind == ResourceKind.WEBINAR
+    }
+    if not sessions:
+        return []
+    from portal.enti.models import Membership
+    from webinar.models import AttendanceSpan, Registration, RegistrationStatus
+
+    registered = dict(
+        Registration.objects.filter(
+            session_id__in=sessions, ente=plan.ente, status=RegistrationStatus.CONFIRMED
+        )
+        .values("session_id")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("session_id", "n")
+    )
+    members = Membership.objects.approved().filter(ente=plan.ente).values("user_id")
+    attended = dict(
+        AttendanceSpan.objects.filter(session_id__in=sessions, user_id__in=members)
+        .values("session_id")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("session_id", "n")
+    )
+    return [
+        {"page": page, "registered": registered.get(pk, 0), "attended": attended.get(pk, 0)}
+        for pk, page in sessions.items()
+    ]
+
+
+def approved_practices(user):
+    return access.visible_pam(
+        user,
+        GoodPracticeProposal.objects.filter(status=PracticeStatus.APPROVED).select_related(
+            "milestone__plan__ente", "decided_by"
+        ),
+        "milestone__plan__ente__",
+    ).order_by("-decided_at")

@@ -23,16 +23,20 @@ from wagtail.log_actions import log
 from portal import access
 
 from .models import (
+    ActionResource,
     AssessmentAnswer,
     AssessmentQuestion,
     CycleDocument,
     DocumentKind,
     ExpertReview,
+    GoodPracticeProposal,
     ImprovementPlan,
     Indicator,
     Measurement,
     Milestone,
     MonitoringReport,
+    PracticeStatus,
+    ResourceKind,
     SelfAssessment,
 )
 
@@ -346,3 +350,117 @@ def document_update(*, document: CycleDocument, before: dict, user, new_file=Non
         document.save()
         _log(document, "pam.document.edit", user, object=str(document), changes=changes)
     return document
+
+
+# --- what supports an action, good practices --------------------------------------------------
+
+
+def resource_add(*, milestone: Milestone, user, page=None, topic=None) -> ActionResource:
+    """Link a webinar session, a methodology page or a forum topic to an action. The
+    person linking must be able to see it; the kind follows from what it is."""
+    plan = milestone.plan
+    _require(access.can_edit_pam(user, plan.ente))
+    if (page is None) == (topic is None):
+        raise ValidationError(_("Scegli un webinar, un materiale o una discussione (uno solo)."))
+    if page is not None:
+        if not access.can_view_page(user, page):
+            raise ValidationError(_("La pagina indicata non esiste."))
+        from webinar.models import WebinarSessionPage
+
+        kind = (
+            ResourceKind.WEBINAR
+            if issubclass(page.specific_class or type(page), WebinarSessionPage)
+            else ResourceKind.MATERIAL
+        )
+    else:
+        if not access.can_view_topic(user, topic):
+            raise ValidationError(_("La discussione indicata non esiste."))
+        kind = ResourceKind.FORUM
+    duplicate = ActionResource.objects.filter(milestone=milestone, page=page, topic=topic)
+    if duplicate.exists():
+        raise ValidationError(_("Questo supporto è già collegato all'azione."))
+    with transaction.atomic():
+        resource = ActionResource.objects.create(
+            milestone=milestone, kind=kind, page=page, topic=topic, added_by=user
+        )
+        _log(
+            plan,
+            "pam.resource.add",
+            user,
+            object=milestone.title,
+            resource=f"{resource.get_kind_display()}: {resource}",
+        )
+        _touch(plan)
+    return resource
+
+
+def resource_remove(*, resource: ActionResource, user) -> None:
+    plan = resource.milestone.plan
+    _require(access.can_edit_pam(user, plan.ente))
+    with transaction.atomic():
+        _log(
+            plan,
+            "pam.resource.remove",
+            user,
+            object=resource.milestone.title,
+            resource=f"{resource.get_kind_display()}: {resource}",
+        )
+        resource.delete()
+        _touch(plan)
+
+
+def practice_propose(*, milestone: Milestone, user, summary: str) -> GoodPracticeProposal:
+    plan = milestone.plan
+    _require(access.can_edit_pam(user, plan.ente))
+    if not milestone.is_done:
+        raise ValidationError(_("Si possono proporre come buona pratica solo azioni completate."))
+    if GoodPracticeProposal.objects.filter(milestone=milestone).exists():
+        raise ValidationError(_("Questa azione è già stata proposta come buona pratica."))
+    proposal = GoodPracticeProposal(milestone=milestone, summary=summary, proposed_by=user)
+    proposal.full_clean()
+    with transaction.atomic():
+        proposal.save()
+        _log(plan, "pam.practice.propose", user, object=milestone.title)
+        _touch(plan)
+    return proposal
+
+
+def practice_consent(*, proposal: GoodPracticeProposal, user) -> GoodPracticeProposal:
+    """The body's consent, given by its referent."""
+    plan = proposal.milestone.plan
+    _require(access.can_manage_pam(user, plan.ente))
+    if proposal.status != PracticeStatus.PROPOSED:
+        raise ValidationError(_("Il consenso dell'ente è già stato dato."))
+    proposal.status = PracticeStatus.CONSENTED
+    proposal.consent_by = user
+    proposal.consent_at = timezone.now()
+    with transaction.atomic():
+        proposal.save()
+        _log(plan, "pam.practice.consent", user, object=proposal.milestone.title)
+    return proposal
+
+
+def practice_decide(
+    *, proposal: GoodPracticeProposal, user, approve: bool, note: str = ""
+) -> GoodPracticeProposal:
+    """An assigned expert approves (or not) once the body has consented."""
+    plan = proposal.milestone.plan
+    _require(access.can_review_pam(user, plan.ente))
+    if proposal.status != PracticeStatus.CONSENTED:
+        raise ValidationError(
+            _("L'esperto decide solo dopo il consenso dell'ente e una volta sola.")
+        )
+    proposal.status = PracticeStatus.APPROVED if approve else PracticeStatus.REJECTED
+    proposal.decided_by = user
+    proposal.decided_at = timezone.now()
+    proposal.decision_note = note[:500]
+    with transaction.atomic():
+        proposal.save()
+        _log(
+            plan,
+            "pam.practice.decide",
+            user,
+            object=proposal.milestone.title,
+            status=proposal.get_status_display(),
+        )
+    return proposal

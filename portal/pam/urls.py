@@ -33,6 +33,20 @@ urlpatterns = [
     path("piani/<int:plan_id>/commenti/nuovo/", views.review_new, name="review_new"),
     path("documenti/<int:document_id>/modifica/", views.document_edit, name="document_edit"),
     path("documenti/<int:document_id>/file/", views.document_file, name="document_file"),
+    path("azioni/<int:milestone_id>/supporti/nuovo/", views.resource_new, name="resource_new"),
+    path("supporti/<int:resource_id>/elimina/", views.resource_delete, name="resource_delete"),
+    path("azioni/<int:milestone_id>/buona-pratica/", views.practice_new, name="practice_new"),
+    path(
+        "buone-pratiche/<int:proposal_id>/consenso/",
+        views.practice_consent,
+        name="practice_consent",
+    ),
+    path(
+        "buone-pratiche/<int:proposal_id>/decisione/",
+        views.practice_decide,
+        name="practice_decide",
+    ),
+    path("buone-pratiche/", views.practices, name="practices"),
     path("esporta/piani.csv", views.export_csv, name="export_csv"),
     path("esporta/piani.xlsx", views.export_xlsx, name="export_xlsx"),
 ]

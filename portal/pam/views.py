@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from portal import access
 
@@ -26,13 +26,17 @@ from .forms import (
     MeasurementForm,
     MilestoneForm,
     PlanForm,
+    PracticeForm,
     ReportForm,
+    ResourceForm,
     ReviewForm,
 )
 from .models import (
+    ActionResource,
     AssessmentQuestion,
     CycleDocument,
     ExpertReview,
+    GoodPracticeProposal,
     ImprovementPlan,
     Indicator,
     Measurement,
@@ -42,6 +46,11 @@ from .models import (
 )
 
 BOARD_PAGE_SIZE = 50
+
+
+def _posted(request):
+    """The submitted data, even when empty (an empty form is bad input, not a GET)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _require(allowed: bool) -> None:
@@ -135,7 +144,7 @@ def assessment_new(request, ente_id: int):
     ente = access.access_pam_ente(request.user, ente_id)
     _require(access.can_edit_pam(request.user, ente))
     questions = list(AssessmentQuestion.objects.active())
-    form = AssessmentForm(request.POST or None, questions=questions)
+    form = AssessmentForm(_posted(request), questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_complete(
@@ -187,7 +196,7 @@ def plan_new(request, ente_id: int):
         question = AssessmentQuestion.objects.filter(pk=gap).first()
         if question is not None:
             initial = {"source_question": question.pk, "phase": question.phase}
-    form = PlanForm(request.POST or None, instance=plan, initial=initial)
+    form = PlanForm(_posted(request), instance=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         plan.source_assessment = (
             SelfAssessment.objects.filter(ente=ente).order_by("-completed_at").first()
@@ -214,7 +223,7 @@ def plan_new(request, ente_id: int):
 @require_GET
 def plan_detail(request, plan_id: int):
     plan = access.access_pam_plan(request.user, plan_id)
-    detail = selectors.plan_detail(plan)
+    detail = selectors.plan_detail(plan, request.user)
     today = timezone.localdate()
     for indicator in detail["indicators"]:
         indicator.chart = charts.trend(indicator, plan)
@@ -228,6 +237,7 @@ def plan_detail(request, plan_id: int):
             "timeline": charts.timeline(plan, detail["milestones"], today),
             "can_edit": access.can_edit_pam(request.user, plan.ente),
             "can_review": access.can_review_pam(request.user, plan.ente),
+            "can_manage": access.can_manage_pam(request.user, plan.ente),
             "review_form": ReviewForm(plan=plan),
             "today": today,
         },
@@ -239,7 +249,7 @@ def plan_edit(request, plan_id: int):
     plan = access.access_pam_plan(request.user, plan_id)
     _require(access.can_edit_pam(request.user, plan.ente))
     before = services.snapshot(plan, services.PLAN_FIELDS)
-    form = PlanForm(request.POST or None, instance=plan)
+    form = PlanForm(_posted(request), instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(plan=plan, before=before, user=request.user)
@@ -304,7 +314,7 @@ def milestone_new(request, plan_id: int):
     plan = access.access_pam_plan(request.user, plan_id)
     _require(access.can_edit_pam(request.user, plan.ente))
     milestone = Milestone(plan=plan)
-    form = MilestoneForm(request.POST or None, instance=milestone)
+    form = MilestoneForm(_posted(request), instance=milestone)
     return _child_form(
         request,
         plan=plan,
@@ -323,7 +333,7 @@ def milestone_edit(request, milestone_id: int):
     plan = milestone.plan
     _require(access.can_edit_pam(request.user, plan.ente))
     before = services.snapshot(milestone, services.MILESTONE_FIELDS)
-    form = MilestoneForm(request.POST or None, instance=milestone)
+    form = MilestoneForm(_posted(request), instance=milestone)
     return _child_form(
         request,
         plan=plan,
@@ -341,7 +351,7 @@ def indicator_new(request, plan_id: int):
     plan = access.access_pam_plan(request.user, plan_id)
     _require(access.can_edit_pam(request.user, plan.ente))
     indicator = Indicator(plan=plan)
-    form = IndicatorForm(request.POST or None, instance=indicator)
+    form = IndicatorForm(_posted(request), instance=indicator)
     return _child_form(
         request,
         plan=plan,
@@ -360,7 +370,7 @@ def indicator_edit(request, indicator_id: int):
     plan = indicator.plan
     _require(access.can_edit_pam(request.user, plan.ente))
     before = services.snapshot(indicator, services.INDICATOR_FIELDS)
-    form = IndicatorForm(request.POST or None, instance=indicator)
+    form = IndicatorForm(_posted(request), instance=indicator)
     return _child_form(
         request,
         plan=plan,
@@ -379,7 +389,7 @@ def measurement_new(request, indicator_id: int):
     plan = indicator.plan
     _require(access.can_edit_pam(request.user, plan.ente))
     measurement = Measurement(indicator=indicator)
-    form = MeasurementForm(request.POST or None, instance=measurement)
+    form = MeasurementForm(_posted(request), instance=measurement)
     return _child_form(
         request,
         plan=plan,
@@ -403,7 +413,7 @@ def report_new(request, plan_id: int):
         datetime.date(today.year, 6, 30)
     ):
         initial = {"checkpoint": "30_giugno", "reference_date": datetime.date(today.year, 6, 30)}
-    form = ReportForm(request.POST or None, instance=report, initial=initial)
+    form = ReportForm(_posted(request), instance=report, initial=initial)
     return _child_form(
         request,
         plan=plan,
@@ -420,7 +430,7 @@ def review_new(request, plan_id: int):
     plan = access.access_pam_plan(request.user, plan_id)
     _require(access.can_review_pam(request.user, plan.ente))
     review = ExpertReview(plan=plan)
-    form = ReviewForm(request.POST or None, instance=review, plan=plan)
+    form = ReviewForm(_posted(request), instance=review, plan=plan)
     return _child_form(
         request,
         plan=plan,
@@ -486,7 +496,7 @@ def document_edit(request, document_id: int):
     document = access.access_pam_document(request.user, document_id)
     _require(access.can_manage_pam(request.user, document.ente))
     before = services.snapshot(document, services.DOCUMENT_FIELDS)
-    form = DocumentForm(request.POST or None, request.FILES or None, instance=document)
+    form = DocumentForm(_posted(request), request.FILES or None, instance=document)
     if request.method == "POST" and form.is_valid():
         try:
             services.document_update(
@@ -539,3 +549,144 @@ def export_csv(request):
 def export_xlsx(request):
     _require(access.sees_any_pam(request.user))
     return exports.plans_xlsx_response(selectors.export_plan_rows(request.user))
+
+
+# --- what supports an action, good practices -------------------------------------------------
+
+
+@login_required
+def resource_new(request, milestone_id: int):
+    milestone = access.access_pam_milestone(request.user, milestone_id)
+    plan = milestone.plan
+    _require(access.can_edit_pam(request.user, plan.ente))
+    form = ResourceForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resource_add(milestone=milestone, user=request.user, **form.target())
+        except ValidationError as error:
+            _form_errors_to_messages(request, error, form)
+        else:
+            messages.success(request, _("Supporto collegato all'azione."))
+            return redirect(f"{reverse('pam:plan', args=[plan.pk])}#azione-{milestone.pk}")
+    return _render_form(
+        request,
+        form=form,
+        title=_("Collega un supporto all'azione «%(title)s»") % {"title": milestone.title},
+        intro=_(
+            "Un webinar seguito, un materiale metodologico o una discussione del forum che "
+            "sostiene questa azione. Scegline uno."
+        ),
+        back_url=reverse("pam:plan", args=[plan.pk]),
+        ente=plan.ente,
+        plan=plan,
+    )
+
+
+@login_required
+@require_POST
+def resource_delete(request, resource_id: int):
+    if not str(resource_id).isdigit():
+        raise PermissionDenied
+    resource = (
+        ActionResource.objects.select_related("milestone__plan__ente", "page", "topic")
+        .filter(pk=resource_id)
+        .first()
+    )
+    if resource is None:
+        raise PermissionDenied
+    plan = access.access_pam_plan(request.user, resource.milestone.plan_id)
+    services.resource_remove(resource=resource, user=request.user)
+    messages.success(request, _("Supporto scollegato."))
+    return redirect("pam:plan", plan_id=plan.pk)
+
+
+@login_required
+def practice_new(request, milestone_id: int):
+    milestone = access.access_pam_milestone(request.user, milestone_id)
+    plan = milestone.plan
+    _require(access.can_edit_pam(request.user, plan.ente))
+    form = PracticeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.practice_propose(
+                milestone=milestone, user=request.user, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as error:
+            _form_errors_to_messages(request, error, form)
+        else:
+            messages.success(
+                request,
+                _("Proposta registrata: ora serve il consenso del referente dell'ente."),
+            )
+            return redirect(f"{reverse('pam:plan', args=[plan.pk])}#azione-{milestone.pk}")
+    return _render_form(
+        request,
+        form=form,
+        title=_("Proponi «%(title)s» come buona pratica") % {"title": milestone.title},
+        intro=_(
+            "Con il consenso dell'ente (dato dal referente) e l'approvazione dell'esperto, "
+            "l'azione entra tra le buone pratiche del progetto."
+        ),
+        back_url=reverse("pam:plan", args=[plan.pk]),
+        ente=plan.ente,
+        plan=plan,
+    )
+
+
+def _access_proposal(user, proposal_id):
+    if not str(proposal_id).isdigit():
+        raise PermissionDenied
+    proposal = (
+        GoodPracticeProposal.objects.select_related("milestone__plan__ente")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise PermissionDenied
+    access.access_pam_plan(user, proposal.milestone.plan_id)
+    return proposal
+
+
+@login_required
+@require_POST
+def practice_consent(request, proposal_id: int):
+    proposal = _access_proposal(request.user, proposal_id)
+    try:
+        services.practice_consent(proposal=proposal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Consenso dell'ente registrato."))
+    return redirect("pam:plan", plan_id=proposal.milestone.plan_id)
+
+
+@login_required
+@require_POST
+def practice_decide(request, proposal_id: int):
+    proposal = _access_proposal(request.user, proposal_id)
+    decision = request.POST.get("decisione")
+    if decision not in ("approva", "respingi"):
+        messages.error(request, _("Decisione non valida."))
+        return redirect("pam:plan", plan_id=proposal.milestone.plan_id)
+    try:
+        services.practice_decide(
+            proposal=proposal,
+            user=request.user,
+            approve=decision == "approva",
+            note=request.POST.get("motivazione", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Decisione registrata."))
+    return redirect("pam:plan", plan_id=proposal.milestone.plan_id)
+
+
+@login_required
+@require_GET
+def practices(request):
+    _require(access.sees_any_pam(request.user))
+    page = Paginator(selectors.approved_practices(request.user), 30).get_page(
+        request.GET.get("pagina")
+    )
+    return render(request, "pam/practices.html", {"practices": page})

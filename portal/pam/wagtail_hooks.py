@@ -39,5 +39,10 @@ def register_pam_log_actions(actions):
         ("pam.report.create", _("Report di monitoraggio")),
         ("pam.review.create", _("Commento dell'esperto")),
         ("pam.document.edit", _("Documento del ciclo aggiornato")),
+        ("pam.resource.add", _("Supporto collegato a un'azione")),
+        ("pam.resource.remove", _("Supporto scollegato da un'azione")),
+        ("pam.practice.propose", _("Azione proposta come buona pratica")),
+        ("pam.practice.consent", _("Consenso dell'ente alla buona pratica")),
+        ("pam.practice.decide", _("Decisione dell'esperto sulla buona pratica")),
     ]:
         actions.register_action(action, label, label)

@@ -576,9 +576,7 @@ def access_post(user, post_id):
     from forum.boards.models import Post
 
     post = (
-        Post.objects.select_related("topic__board__area__ente", "author")
-        .filter(pk=post_id)
-        .first()
+        Post.objects.select_related("topic__board__area__ente", "author").filter(pk=post_id).first()
         if str(post_id).isdigit()
         else None
     )
@@ -598,11 +596,7 @@ def access_attachment(user, attachment_id):
         if str(attachment_id).isdigit()
         else None
     )
-    if (
-        attachment is None
-        or attachment.post.is_deleted
-        or not can_view_post(user, attachment.post)
-    ):
+    if attachment is None or attachment.post.is_deleted or not can_view_post(user, attachment.post):
         raise PermissionDenied
     return attachment
 

@@ -252,7 +252,11 @@ def topic_start(
 
 @transaction.atomic
 def post_reply(*, topic: Topic, author, body: str, files=(), notify: bool = True) -> Post:
-    topic = Topic.objects.select_for_update().select_related("board__area__ente").get(pk=topic.pk)
+    topic = (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("board__area__ente")
+        .get(pk=topic.pk)
+    )
     if not access.can_view_topic(author, topic):
         raise PermissionDenied
     if not access.can_reply_to_topic(author, topic):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("notifiche/", views.notifications, name="notifications"),
     path("notifiche/<int:pk>/apri/", views.notification_open, name="notification_open"),
     path("moderazione/", views.moderation, name="moderation"),
+    path("proposte-biblioteca/", views.library_proposals, name="library_proposals"),
     path(
         "moderazione/segnalazioni/<int:pk>/chiudi/",
         views.report_resolve,

@@ -511,6 +511,21 @@ def topic_promote(request, pk: int):
 
 
 @login_required
+def library_proposals(request):
+    """What editors proposed for the methodology library, each linking back."""
+    scope = access.scope_for(request.user)
+    if not (scope.staff or scope.editor):
+        raise PermissionDenied
+    proposals = Paginator(
+        LibraryProposal.objects.select_related("topic__board", "proposed_by").order_by(
+            "-created_at"
+        ),
+        30,
+    ).get_page(request.GET.get("pagina"))
+    return render(request, "forum/library_proposals.html", {"page_obj": proposals})
+
+
+@login_required
 def moderation(request):
     boards = selectors.moderated_boards(request.user)
     if not boards:

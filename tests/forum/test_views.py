@@ -284,7 +284,7 @@ def test_topic_pages_cost_the_same_queries_first_middle_last(
 ):
     """Guards against per-post queries (authors, attachments) and OFFSET paging.
 
-    Of a logged-in page's queries, 5 are the layout's (site, settings, menu areas), 7
+    Of a logged-in page's queries, 5-6 are the layout's (site, settings, menu, areas), 7
     the session, the user and what the access policy reads about them once per request
     (groups, memberships, assignments, regional roles, teams); the forum's own are the
     topic, its page of posts and, when the user reads further than before, one write."""
@@ -296,13 +296,14 @@ def test_topic_pages_cost_the_same_queries_first_middle_last(
     }
     assert len(set(anonymous.values())) == 1
     login(other_member)
+    client.get(long_topic.board.get_absolute_url())  # the layout's per-user reads, once
     first_reads = {
-        page: _queries_for(client, f"{url}?pagina={page}", django_assert_max_num_queries, 15)
+        page: _queries_for(client, f"{url}?pagina={page}", django_assert_max_num_queries, 16)
         for page in ("1", "4", "ultima")
     }
     assert len(set(first_reads.values())) == 1
     rereads = {
-        page: _queries_for(client, f"{url}?pagina={page}", django_assert_max_num_queries, 14)
+        page: _queries_for(client, f"{url}?pagina={page}", django_assert_max_num_queries, 15)
         for page in ("1", "4", "ultima")
     }
     assert len(set(rereads.values())) == 1
@@ -312,15 +313,16 @@ def test_topic_pages_cost_the_same_queries_first_middle_last(
 def test_board_page_queries_do_not_grow_with_topics(
     client, login, public_board, member, make_topic, django_assert_max_num_queries
 ):
-    """Guards against per-topic queries for authors, unread state or last poster."""
+    """Guards against per-topic queries for authors, unread state or last poster.
+    (Layout 5-6, session/user/policy 7, forum: board, count, page of topics.)"""
     for i in range(3):
         make_topic(public_board, member, title=f"Discussione numero {i}")
     login(member)
     client.get(public_board.get_absolute_url())  # the site's settings are read once
-    few = _queries_for(client, public_board.get_absolute_url(), django_assert_max_num_queries, 15)
+    few = _queries_for(client, public_board.get_absolute_url(), django_assert_max_num_queries, 16)
     for i in range(3, 25):
         make_topic(public_board, member, title=f"Discussione numero {i}")
-    many = _queries_for(client, public_board.get_absolute_url(), django_assert_max_num_queries, 15)
+    many = _queries_for(client, public_board.get_absolute_url(), django_assert_max_num_queries, 16)
     assert few == many
 
 
@@ -337,3 +339,22 @@ def test_last_page_shows_the_last_posts(client, long_topic):
     numbers = [int(n) for n in re.findall(r'id="messaggio-(\d+)"', page)]
     assert numbers[-1] == long_topic.last_number
     assert len(numbers) == (long_topic.last_number - 1) % POSTS_PER_PAGE + 1
+
+
+def test_editor_proposes_a_public_thread_for_the_library(
+    client, login, public_board, area_board, member, make_topic
+):
+    from tests.factories import UserFactory
+
+    editor = UserFactory(groups=["Editors"])
+    topic = make_topic(public_board, member, title="Buona pratica sugli indicatori")
+    login(member)
+    assert client.post(reverse("boards:topic_promote", args=[topic.pk])).status_code == 403
+    assert client.get(reverse("boards:library_proposals")).status_code == 403
+    login(editor)
+    client.post(reverse("boards:topic_promote", args=[topic.pk]), {"note": "Da sintetizzare"})
+    listing = client.get(reverse("boards:library_proposals")).text
+    assert "Buona pratica sugli indicatori" in listing and "Da sintetizzare" in listing
+    assert ModerationLog.objects.filter(action="promote", topic=topic).exists()
+    reserved = make_topic(area_board, member, title="Discussione riservata")
+    assert client.post(reverse("boards:topic_promote", args=[reserved.pk])).status_code == 403

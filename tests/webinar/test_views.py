@@ -553,6 +553,11 @@ def test_a_speaker_shares_a_link_and_everyone_sees_it(client, live_session, regi
     assert 'href="https://slide.example.it/indicatori"' in page
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="SharedMaterial.document points at wagtaildocs.Document, not the project's "
+    "PortalDocument (helpers/webinar-bugs.md)",
+)
 def test_a_speaker_puts_one_of_the_sessions_documents_on_screen(
     client, session_factory, expert, document
 ):

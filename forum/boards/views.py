@@ -192,6 +192,7 @@ def topic_create(request, slug: str):
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 files=form.cleaned_data["files"],
+                rate_limit=True,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -219,6 +220,7 @@ def topic_reply(request, pk: int):
                     author=request.user,
                     body=form.cleaned_data["body"],
                     files=form.cleaned_data["files"],
+                    rate_limit=True,
                 )
             except ValidationError as error:
                 form.add_error(None, error)

@@ -358,3 +358,49 @@ def test_editor_proposes_a_public_thread_for_the_library(
     assert ModerationLog.objects.filter(action="promote", topic=topic).exists()
     reserved = make_topic(area_board, member, title="Discussione riservata")
     assert client.post(reverse("boards:topic_promote", args=[reserved.pk])).status_code == 403
+
+
+def test_writing_too_fast_is_refused_with_a_message(
+    client, login, public_board, member, make_topic, settings
+):
+    settings.PORTAL_FORUM_RATE_LIMIT_POSTS = 2
+    topic = make_topic(public_board, member)  # services called by other apps: no limit
+    login(member)
+    for i in range(2):
+        client.post(reverse("boards:reply", args=[topic.pk]), {"body": f"Risposta {i}"})
+    response = client.post(reverse("boards:reply", args=[topic.pk]), {"body": "Ancora"})
+    assert response.status_code == 400 and "troppo in fretta" in response.text
+    assert topic.posts.count() == 3
+
+
+def test_moderator_deletes_a_topic_and_the_log_keeps_its_title(
+    client, login, area_board, member, expert, make_topic
+):
+    topic = make_topic(area_board, member, title="Discussione da eliminare")
+    login(expert)
+    response = client.post(
+        reverse("boards:topic_moderate", args=[topic.pk]), {"azione": "delete_topic"}
+    )
+    assert response.status_code == 302 and response.url == area_board.get_absolute_url()
+    assert not Topic.objects.filter(pk=topic.pk).exists()
+    area_board.refresh_from_db()
+    assert (area_board.topic_count, area_board.post_count, area_board.last_topic) == (0, 0, None)
+    entry = ModerationLog.objects.get(action="delete_topic")
+    assert entry.topic_title == "Discussione da eliminare" and entry.topic is None
+    assert "Discussione da eliminare" in client.get(reverse("boards:moderation")).text
+
+
+def test_forum_digest_command_sends_the_digests(public_board, member, other_member, make_topic):
+    from django.core.management import call_command
+
+    from forum.boards.services import preference_set
+
+    topic = make_topic(public_board, member)
+    preference_set(user=member, email_mode="daily")
+    from forum.boards.tasks import notify_post
+
+    reply = post_reply(topic=topic, author=other_member, body="Novità")
+    notify_post.call(post_id=reply.pk)
+    call_command("forum_digest", stdout=__import__("io").StringIO())
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert "Smetti di seguire questa discussione" in mail.outbox[0].body

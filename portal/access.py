@@ -320,13 +320,36 @@ def area_for_collection(collection_id: int | None) -> ReservedAreaPage | None:
     )
 
 
+def _under_reserved_root(collection_id: int | None) -> bool:
+    if collection_id is None:
+        return False
+    from wagtail.models import Collection
+
+    from portal.pages.models import RESERVED_COLLECTIONS_ROOT
+
+    collection = Collection.objects.filter(pk=collection_id).only("path", "depth").first()
+    if collection is None or collection.depth < 2:
+        return False
+    root = Collection.objects.filter(path=collection.path[: 2 * collection.steplen]).first()
+    return root is not None and root.name == RESERVED_COLLECTIONS_ROOT
+
+
 def is_reserved_collection(collection_id: int | None) -> bool:
-    return area_for_collection(collection_id) is not None
+    return _under_reserved_root(collection_id)
 
 
 def can_view_document(user, document) -> bool:
+    """Documents outside "Aree riservate" are public; inside, an area's documents follow
+    the area, a webinar session's follow its live page, and anything else is staff's."""
+    if not _under_reserved_root(document.collection_id):
+        return True
     area = area_for_collection(document.collection_id)
-    return area is None or can_view_area(user, area)
+    if area is not None:
+        return can_view_area(user, area)
+    session = session_for_collection(document.collection_id)
+    if session is not None:
+        return can_enter_live_session(user, session)
+    return scope_for(user).staff
 
 
 def visible_documents(user, queryset):
@@ -342,6 +365,7 @@ def visible_documents(user, queryset):
         return queryset
     reserved = Q(collection__path__startswith=reserved_root.path)
     allowed = [area.collection.path for area in visible_areas(user) if area.collection_id]
+    allowed += live_session_collection_paths(user)
     if allowed:
         reserved &= ~_any_path_startswith("collection__path", allowed)
     return queryset.exclude(reserved)
@@ -650,20 +674,47 @@ def can_view_webinar_report(user) -> bool:
     return is_webinar_organiser(user)
 
 
-def live_session_room_q(user) -> Q | None:
+def live_session_room_q(user) -> Q:
     """Webinar chat rooms the user may enter, as a filter on chat rooms."""
+    from webinar.models import WebinarSessionPage
+
+    sessions = WebinarSessionPage.objects.filter(live_sessions_q(user)).values("chat_room_id")
+    return Q(pk__in=sessions)
+
+
+def session_for_collection(collection_id: int | None):
+    from webinar.models import WebinarSessionPage
+
+    if collection_id is None:
+        return None
+    return WebinarSessionPage.objects.filter(material_collection_id=collection_id).first()
+
+
+def live_sessions_q(user) -> Q:
+    """Sessions whose live page the user may enter, as a filter on sessions."""
     from webinar.models import Registration, RegistrationStatus, SessionSpeaker
 
     scope = scope_for(user)
-    if scope.staff or (scope.authenticated and is_webinar_organiser(user)):
-        return Q(webinar_session__isnull=False)
     if not scope.authenticated:
         return Q(pk__in=[])
-    registered = Registration.objects.filter(
-        user=user, status=RegistrationStatus.CONFIRMED
-    ).values("session_id")
+    if scope.staff or is_webinar_organiser(user):
+        return Q()
+    registered = Registration.objects.filter(user=user, status=RegistrationStatus.CONFIRMED).values(
+        "session_id"
+    )
     speaking = SessionSpeaker.objects.filter(user=user).values("session_id")
-    return Q(webinar_session__in=registered) | Q(webinar_session__in=speaking)
+    return Q(pk__in=registered) | Q(pk__in=speaking)
+
+
+def live_session_collection_paths(user) -> list[str]:
+    """Collection paths of the registrant-only material the user may download."""
+    from webinar.models import WebinarSessionPage
+
+    return list(
+        WebinarSessionPage.objects.filter(
+            live_sessions_q(user), material_collection__isnull=False
+        ).values_list("material_collection__path", flat=True)
+    )
 
 
 def access_live_session(user, session_id):
@@ -711,7 +762,6 @@ def can_send_newsletter(user) -> bool:
 def can_manage_subscribers(user) -> bool:
     """See, change, export and erase subscribers."""
     return scope_for(user).staff
-
 
 
 # --- Improvement plans (PAM) -----------------------------------------------------------

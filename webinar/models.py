@@ -145,6 +145,15 @@ class WebinarSessionPage(BreadcrumbMixin, Page):
         default=75,
         help_text=_("Percentuale della durata da seguire per ottenere l'attestato."),
     )
+    material_collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("I documenti per gli iscritti vanno caricati in questa raccolta."),
+    )
     chat_room = models.OneToOneField(
         "chat.ChatRoom",
         null=True,
@@ -171,7 +180,13 @@ class WebinarSessionPage(BreadcrumbMixin, Page):
         FieldPanel("goals"),
         FieldPanel("programme"),
         FieldPanel("material"),
-        FieldPanel("registrant_material"),
+        FieldPanel(
+            "registrant_material",
+            help_text=_(
+                "Carica questi documenti nella raccolta «Webinar — titolo della sessione» "
+                "(in Aree riservate): solo iscritti, relatori e organizzazione li scaricano."
+            ),
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("capacity"), FieldPanel("per_body_cap")]),

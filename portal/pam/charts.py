@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+from django.utils.html import format_html_join
+
 from .models import PHASE_SHORT, CgpPhase
 
 PROFILE_LABEL_W = 200
@@ -86,6 +89,24 @@ def trend(indicator, plan) -> dict:
         return round(TREND_TOP + inner_h * float((high - value) / (high - low)), 1)
 
     coords = [(x(m.date), y(m.value)) for m in points]
+    # Built here rather than in template loops: a plan page can carry hundreds of points.
+    dots_path = " ".join(
+        f"M{cx - 3.5},{cy} a3.5,3.5 0 1,0 7,0 a3.5,3.5 0 1,0 -7,0" for cx, cy in coords
+    )
+    table_html = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}, {}</td></tr>",
+        (
+            (
+                m.date.strftime("%d/%m/%Y"),
+                m.value,
+                m.note or "—",
+                m.recorded_by or "—",
+                timezone.localtime(m.recorded_at).strftime("%d/%m/%Y %H:%M"),
+            )
+            for m in points
+        ),
+    )
     return {
         "width": TREND_W,
         "height": TREND_H,
@@ -94,7 +115,8 @@ def trend(indicator, plan) -> dict:
         "top": TREND_TOP,
         "bottom": TREND_H - TREND_BOTTOM,
         "polyline": " ".join(f"{cx},{cy}" for cx, cy in coords),
-        "dots": [{"x": cx, "y": cy, "m": m} for (cx, cy), m in zip(coords, points, strict=True)],
+        "dots_path": dots_path,
+        "table_html": table_html,
         "target_y": y(indicator.target),
         "baseline_y": y(indicator.baseline),
         "path": (

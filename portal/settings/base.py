@@ -323,6 +323,8 @@ NEWSLETTER_CLAIM_LEASE_SECONDS = int(env("NEWSLETTER_CLAIM_LEASE_SECONDS", "300"
 NEWSLETTER_MAX_ATTEMPTS = int(env("NEWSLETTER_MAX_ATTEMPTS", "5"))
 NEWSLETTER_BOUNCE_THRESHOLD = int(env("NEWSLETTER_BOUNCE_THRESHOLD", "3"))
 NEWSLETTER_CONFIRMATION_DAYS = int(env("NEWSLETTER_CONFIRMATION_DAYS", "7"))
+# Delivery marks commit without waiting for the disk on PostgreSQL (see newsletter/delivery.py).
+NEWSLETTER_ASYNC_COMMIT = env_bool("NEWSLETTER_ASYNC_COMMIT", True)
 
 # --- Security defaults shared by all profiles -----------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -68,3 +68,51 @@ class SmtpSink:
     @property
     def received(self):
         return self.handler.received
+
+
+class FileRecordingHandler(RecordingHandler):
+    """Writes one line per accepted message (and per connection) to a file, so a sink in
+    its own process can be read by another (the benchmark)."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.out = open(path, "a", buffering=1)  # noqa: SIM115 - lives as long as the sink
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.out.write("EHLO\n")
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server, session, envelope):
+        content = envelope.original_content or envelope.content
+        message_id = ""
+        for line in content.split(b"\r\n"):
+            if not line:
+                break
+            if line[:11].lower() == b"message-id:":
+                message_id = line[11:].strip().decode()
+                break
+        for recipient in envelope.rcpt_tos:
+            self.out.write(f"MSG {recipient.lower()} {message_id}\n")
+        return "250 Message accepted"
+
+
+def main() -> None:
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(description="SMTP sink recording to a file")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    controller = Controller(FileRecordingHandler(args.out), hostname="127.0.0.1", port=args.port)
+    controller.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    signal.signal(signal.SIGINT, lambda *a: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+if __name__ == "__main__":
+    main()

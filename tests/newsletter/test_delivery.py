@@ -318,3 +318,52 @@ def test_an_editor_sends_a_test_to_themselves(issue, editor, subscriber_factory)
     assert message.subject.startswith("[PROVA] ")
     assert not IssueSend.objects.exists()
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.django_db
+def test_a_prepared_message_is_the_same_message_as_one_built_for_the_recipient(issue):
+    from newsletter.emails import PreparedMessage, build_message, render_issue
+
+    subject, html, text = render_issue(issue)
+    links = {
+        "unsubscribe": "http://testserver/newsletter/disiscrizione/abc_DEF-123/?invio=7",
+        "preferences": "http://testserver/newsletter/preferenze/abc_DEF-123/",
+    }
+    prepared = PreparedMessage(subject=subject, html=html, text=text)
+    assert prepared.usable
+    payload = prepared.render(
+        to="lettrice@comune.example.it", message_id="<newsletter-7-9@paq.example.it>", **links
+    )
+    built = build_message(
+        subject=subject,
+        html=html,
+        text=text,
+        to="lettrice@comune.example.it",
+        message_id="<newsletter-7-9@paq.example.it>",
+        **links,
+    ).message()
+    ours = message_from_bytes(payload, policy=policy.default)
+    theirs = message_from_bytes(built.as_bytes(linesep="\r\n"), policy=policy.default)
+    for header in (
+        "To",
+        "From",
+        "Reply-To",
+        "Subject",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "List-Id",
+        "Message-ID",
+    ):
+        assert str(ours[header]).strip() == str(theirs[header]).strip(), header
+    ours_parts = [p.get_content() for p in ours.walk() if not p.is_multipart()]
+    theirs_parts = [p.get_content() for p in theirs.walk() if not p.is_multipart()]
+    assert ours_parts == theirs_parts
+    assert links["unsubscribe"] in ours_parts[0]
+    # Anything that would need escaping or encoding takes the ordinary path.
+    assert prepared.render(to="anna@café.example.it", message_id="<a@b>", **links) is None
+    assert (
+        prepared.render(
+            to="a@b.it", message_id="<a@b>", unsubscribe='http://x/"><script>', preferences="x"
+        )
+        is None
+    )

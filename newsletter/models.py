@@ -362,6 +362,21 @@ class Subscriber(models.Model):
     def is_active(self) -> bool:
         return self.status == SubscriberStatus.ACTIVE
 
+    def clean(self):
+        super().clean()
+        # Nobody is put on the list by hand: only a confirmed consent makes a subscriber.
+        if self.status == SubscriberStatus.ACTIVE and (
+            self.confirmed_at is None or self.consent_at is None
+        ):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Un iscritto diventa attivo solo confermando l'iscrizione dal "
+                        "collegamento ricevuto per email."
+                    )
+                }
+            )
+
 
 # --- Sends and deliveries ---------------------------------------------------------------------
 

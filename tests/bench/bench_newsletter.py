@@ -326,7 +326,8 @@ def run_killed(env_base: dict, recipients: int) -> dict:
         env = env_for(env_base["DATABASE_URL"], sink.port)
         worker = start_worker(env, "killed")
         deadline = time.monotonic() + 300
-        while sink.count() < recipients // 2 and time.monotonic() < deadline:
+        # Halfway and mid-batch, so that a message is on the wire when the worker dies.
+        while sink.count() < recipients // 2 + BATCH_SIZE // 3 and time.monotonic() < deadline:
             time.sleep(0.01)
         worker.send_signal(signal.SIGKILL)
         worker.wait()

@@ -231,3 +231,17 @@ def test_the_demo_loads_issues_plan_and_subscribers_and_is_idempotent():
     assert PlannedIssue.objects.count() >= 3
     assert PlannedArticle.objects.late().exists()
     assert IssueSend.objects.filter(status=SendStatus.DONE).exists()
+
+
+@pytest.mark.django_db
+def test_staff_cannot_activate_a_subscriber_who_never_confirmed(as_user, staff, subscriber_factory):
+    pending = subscriber_factory(
+        email="mai.confermato@comune.example.it", status=SubscriberStatus.PENDING
+    )
+    response = as_user(staff).post(
+        f"/admin/newsletter/iscritti/edit/{pending.pk}/", {"status": SubscriberStatus.ACTIVE}
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "solo confermando" in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == SubscriberStatus.PENDING

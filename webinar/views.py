@@ -134,9 +134,13 @@ def live(request, session_id):
             "session": session,
             "page": session,
             "state": selectors.live_state(session),
-            "question_form": QuestionForm(),
+            # Own ids: the chat panel on the same page has a "body" field of its own, and
+            # two id_body would tie the question's label to the chat's textarea.
+            "question_form": QuestionForm(auto_id="question_%s"),
             "material_form": (
-                MaterialShareForm(documents=selectors.shareable_documents(session))
+                MaterialShareForm(
+                    documents=selectors.shareable_documents(session), auto_id="material_%s"
+                )
                 if leads
                 else None
             ),

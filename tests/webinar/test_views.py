@@ -388,6 +388,20 @@ def test_the_live_page_has_video_chat_questions_and_material(client, live_sessio
     assert "Porta nel forum" not in html
 
 
+def test_the_live_page_has_no_duplicate_ids_so_each_label_names_its_own_field(
+    client, live_session, expert
+):
+    import re
+    from collections import Counter
+
+    client.force_login(expert)  # the speaker's page also has the sharing form
+    html = client.get(f"/webinar/{live_session.pk}/diretta/").content.decode()
+
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert '<label for="question_body"' in html
+
+
 def test_live_state_json_lists_open_questions_and_the_material_on_screen(
     client, live_session, registrant, expert
 ):

@@ -512,7 +512,11 @@ class SharedMaterial(models.Model):
         WebinarSessionPage, on_delete=models.CASCADE, related_name="shared_material"
     )
     document = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     title = models.CharField(_("titolo"), max_length=200)
     url = models.URLField(_("indirizzo"), blank=True)

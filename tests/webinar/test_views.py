@@ -567,11 +567,6 @@ def test_a_speaker_shares_a_link_and_everyone_sees_it(client, live_session, regi
     assert 'href="https://slide.example.it/indicatori"' in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SharedMaterial.document points at wagtaildocs.Document, not the project's "
-    "PortalDocument (helpers/webinar-bugs.md)",
-)
 def test_a_speaker_puts_one_of_the_sessions_documents_on_screen(
     client, session_factory, expert, document
 ):
@@ -656,6 +651,23 @@ def test_unanswered_questions_become_forum_topics_for_the_speaker_once(
     client.force_login(registrant)
     state = client.get(f"/webinar/{live_session.pk}/diretta/stato/").json()
     assert sum(1 for q in state["questions"] if q["forum_url"]) == 2
+
+
+def test_many_questions_of_one_person_all_move_despite_the_forums_write_limit(
+    client, live_session, registrant, expert, settings
+):
+    for number in range(settings.PORTAL_FORUM_RATE_LIMIT_POSTS + 2):
+        services.question_ask(live_session, registrant, f"Domanda numero {number + 1}")
+    client.force_login(expert)
+
+    response = client.post(f"/webinar/{live_session.pk}/diretta/al-forum/")
+
+    moved = settings.PORTAL_FORUM_RATE_LIMIT_POSTS + 2
+    assert messages_of(response) == [
+        f"{moved} domande senza risposta sono ora discussioni nel forum."
+    ]
+    assert Topic.objects.filter(author=registrant).count() == moved
+    assert not Question.objects.filter(forum_topic_url="").exists()
 
 
 def test_participants_cannot_move_questions_to_the_forum(client, live_session, registrant):

@@ -164,7 +164,11 @@ def topic_posts(topic: Topic, page: int) -> list[Post]:
         )
     for post in posts:
         if not post.attachment_count:
-            post._prefetched_objects_cache = {"attachments": Attachment.objects.none()}
+            # An already-evaluated empty result: the template's loop costs nothing.
+            empty = Attachment.objects.none()
+            empty._result_cache = []
+            empty._prefetch_done = True
+            post._prefetched_objects_cache = {"attachments": empty}
     return posts
 
 

@@ -35,6 +35,7 @@ from .models import (
     Topic,
     TopicReadState,
 )
+from .pagecache import forum_changed
 from .rendering import render_markdown
 from .validators import validate_attachment
 
@@ -170,6 +171,7 @@ def _add_post(*, topic: Topic, author, body: str, files=()) -> Post:
     Board.objects.filter(pk=topic.board_id).update(
         post_count=F("post_count") + 1, last_post_at=now, last_topic=topic
     )
+    forum_changed()
     topic.last_number = number
     topic.last_post_at = now
     topic.post_count = (topic.post_count or 0) + 1
@@ -293,6 +295,7 @@ def post_edit(*, post: Post, user, body: str) -> Post:
     post.edited_at = timezone.now()
     post.edit_count = F("edit_count") + 1
     post.save(update_fields=["body", "body_html", "edited_at", "edit_count"])
+    forum_changed()
     post.refresh_from_db(fields=["edit_count"])
     return post
 
@@ -419,6 +422,8 @@ def topic_promote(*, topic: Topic, user, note: str = "") -> LibraryProposal:
 
 
 def _log(actor, action, topic: Topic, *, post=None, detail: str = "", board=None) -> None:
+    """Record a moderation action (every one of them changes what pages show)."""
+    forum_changed()
     ModerationLog.objects.create(
         actor=actor,
         action=action,

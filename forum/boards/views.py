@@ -39,6 +39,7 @@ from .models import (
     Post,
     Report,
 )
+from .pagecache import cached_for_visitors
 from .rendering import mention_handle, quote_markdown
 from .tasks import read_unsubscribe_token
 
@@ -66,6 +67,7 @@ def _page_number(value, last: int) -> int:
 # --- Browsing ---------------------------------------------------------------------------
 
 
+@cached_for_visitors
 def board_index(request):
     boards = selectors.boards_for_index(request.user)
     return render(
@@ -78,6 +80,7 @@ def board_index(request):
     )
 
 
+@cached_for_visitors
 def board_detail(request, slug: str):
     board = selectors.board_with_state(slug, request.user)
     if board is None or not access.can_view_board(request.user, board):
@@ -109,6 +112,7 @@ def board_detail(request, slug: str):
     )
 
 
+@cached_for_visitors
 def topic_detail(request, pk: int):
     topic = selectors.topic_with_state(pk, request.user)
     if topic is None or not access.can_view_topic(request.user, topic):

@@ -404,3 +404,20 @@ def test_forum_digest_command_sends_the_digests(public_board, member, other_memb
     call_command("forum_digest", stdout=__import__("io").StringIO())
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert "Smetti di seguire questa discussione" in mail.outbox[0].body
+
+
+def test_visitors_pages_come_from_the_cache_until_the_forum_changes(
+    client, public_board, member, other_member, make_topic, django_assert_num_queries
+):
+    topic = make_topic(public_board, member)
+    url = topic.get_absolute_url()
+    client.get(reverse("boards:search"))  # the site's settings row is created once
+    assert "X-Cache" not in client.get(url)
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert hit["X-Cache"] == "hit"
+    post_reply(topic=topic, author=other_member, body="Risposta appena scritta Tamarindo")
+    fresh = client.get(url)
+    assert "X-Cache" not in fresh and "Tamarindo" in fresh.text
+    client.cookies["qualcosa"] = "1"  # any cookie: never served from or stored in the cache
+    assert "X-Cache" not in client.get(url)

@@ -208,8 +208,22 @@ def notify(registration: Registration, kind: str, key: str = "") -> Notice | Non
         return None
     from .tasks import deliver_notice
 
-    transaction.on_commit(lambda: deliver_notice.enqueue(notice.pk))
+    if _durable_task_queue():
+        # The task row commits with the registration: one write transaction, not two,
+        # and no registration without its email if the process dies after the commit.
+        deliver_notice.enqueue(notice.pk)
+    else:
+        transaction.on_commit(lambda: deliver_notice.enqueue(notice.pk))
     return notice
+
+
+def _durable_task_queue() -> bool:
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    from .tasks import deliver_notice
+
+    return isinstance(task_backends[deliver_notice.backend], DatabaseBackend)
 
 
 def announce_changes(session: WebinarSessionPage) -> int:

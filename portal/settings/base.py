@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "portal.pages",
     "portal.demo",
     "portal.pam",
+    "portal.library",
     "forum.chat",
     "forum.boards",
     "webinar",
@@ -148,6 +149,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", "600"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- ASGI: how many HTTP requests one process runs at once --------------------------
+# SQLite writes one transaction at a time: fewer threads waiting on it work faster.
+PORTAL_ASGI_MAX_CONCURRENT_REQUESTS = int(
+    env(
+        "PORTAL_ASGI_MAX_CONCURRENT_REQUESTS",
+        "16" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "64",
+    )
+)
 
 # --- Redis: channel layer and shared cache --------------------------------------------
 REDIS_URL = env("REDIS_URL")
@@ -271,6 +281,9 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"password": False}
 WAGTAILDOCS_PRIVATE_DOCUMENT_OPTIONS = {"password": False}
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Library and unified search: Italian stemming where the backend has it (PostgreSQL
+# full-text); the SQLite FTS5 backend has no configuration and ignores the option.
+WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "italian"
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("it", "Italiano"), ("en", "English")]

@@ -102,3 +102,24 @@ def test_settings_switch_to_redis_and_postgresql_from_the_environment():
         "django.core.cache.backends.redis.RedisCache",
         "django.db.backends.postgresql",
     ]
+
+
+def test_an_asgi_process_runs_a_bounded_number_of_http_requests_at_once():
+    from portal.asgi import BoundedHTTP
+
+    running = {"now": 0, "most": 0}
+
+    async def app(scope, receive, send):
+        running["now"] += 1
+        running["most"] = max(running["most"], running["now"])
+        await asyncio.sleep(0.01)
+        running["now"] -= 1
+
+    bounded = BoundedHTTP(app, limit=3)
+
+    async def crowd():
+        await asyncio.gather(*(bounded({"type": "http"}, None, None) for _ in range(20)))
+
+    asyncio.run(crowd())
+
+    assert running == {"now": 0, "most": 3}

@@ -219,3 +219,20 @@ def test_the_follow_up_goes_once_to_confirmed_participants(session_factory, run_
     assert "https://video.example.it/registrazione" in message.body
     assert f"/webinar/{session.pk}/questionario/" in message.body
     assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_on_a_durable_queue_the_email_task_commits_with_the_registration(
+    session_factory, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    session = session_factory()
+
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        services.register(session, factories.UserFactory())
+
+    notice = Notice.objects.get(kind=NoticeKind.CONFIRMED)
+    queued = DBTaskResult.objects.get(task_path="webinar.tasks.deliver_notice")
+    assert queued.args_kwargs["args"] == [notice.pk]
+    assert after_commit == [] or all("deliver_notice" not in repr(c) for c in after_commit)

@@ -207,13 +207,10 @@ def search_posts(user, query: str, *, expert_only: bool = False, board: Board | 
 
 
 def notifications_for(user):
-    return Notification.objects.filter(user=user).select_related("topic__board", "post", "actor")
-
-
-def unread_notification_count(user) -> int:
-    if not access.scope_for(user).authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    # The post's topic and board come along: each row is asked about again on display.
+    return Notification.objects.filter(user=user).select_related(
+        "topic__board", "post__topic__board__area__ente", "actor"
+    )
 
 
 def moderated_boards(user) -> list[Board]:

@@ -67,19 +67,6 @@ def board_for_area(area) -> Board:
         return Board.objects.get(area=area)
 
 
-def public_board_create(*, slug: str, title: str, description: str = "", position=100) -> Board:
-    board, _created = Board.objects.get_or_create(
-        slug=slug,
-        defaults={
-            "kind": BoardKind.PUBLIC,
-            "title": title,
-            "description": description,
-            "position": position,
-        },
-    )
-    return board
-
-
 # --- Checks -----------------------------------------------------------------------------
 
 

@@ -421,3 +421,27 @@ def test_visitors_pages_come_from_the_cache_until_the_forum_changes(
     assert "X-Cache" not in fresh and "Tamarindo" in fresh.text
     client.cookies["qualcosa"] = "1"  # any cookie: never served from or stored in the cache
     assert "X-Cache" not in client.get(url)
+
+
+def test_notification_list_queries_do_not_grow_with_notifications(
+    client,
+    login,
+    area_board,
+    member,
+    other_member,
+    make_topic,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    """Guards against a query per notification when each is asked about again."""
+    topic = make_topic(area_board, member)
+    login(member)
+    client.get(reverse("boards:notifications"))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_reply(topic=topic, author=other_member, body="Prima")
+    few = _queries_for(client, reverse("boards:notifications"), None, 20)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(8):
+            post_reply(topic=topic, author=other_member, body=f"Altra {i}")
+    many = _queries_for(client, reverse("boards:notifications"), None, 20)
+    assert few == many

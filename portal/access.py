@@ -864,3 +864,132 @@ def access_pam_document(user, document_id):
     from portal.pam.models import CycleDocument
 
     return _access_pam_row(user, CycleDocument, document_id, "ente")
+
+
+# --- Library and databases ---------------------------------------------------------------
+# Library material is public or reserved to the project's participants (members of a body,
+# experts, regional referents/secretariats, task teams, editors, staff). Reserved material
+# never appears to anyone else: not in lists, facet counts, search, the API, exports or
+# downloads. The bodies' performance documents database shows only what a body made
+# public: documents it marked "pubblicato" (published in «Amministrazione trasparente»),
+# and adopted or validated documents for which it gave the public link. Good practices are
+# public once published by the experts who curate them.
+
+
+def is_project_participant(user) -> bool:
+    scope = scope_for(user)
+    return scope.authenticated and (
+        scope.staff
+        or scope.expert
+        or scope.editor
+        or bool(scope.member_of or scope.regional_roles or scope.teams)
+    )
+
+
+def can_view_library_item(user, item) -> bool:
+    from portal.library.models import Audience
+
+    return item.audience == Audience.PUBLIC or is_project_participant(user)
+
+
+def visible_library_items(user, queryset):
+    """Narrow a LibraryItemPage queryset to what the user may see."""
+    from portal.library.models import Audience
+
+    if is_project_participant(user):
+        return queryset
+    return queryset.filter(audience=Audience.PUBLIC)
+
+
+def hidden_library_pages_q(user) -> Q | None:
+    """A filter on Page matching the library items the user may not see (None: none)."""
+    if is_project_participant(user):
+        return None
+    from portal.library.models import Audience, LibraryItemPage
+
+    return Q(id__in=LibraryItemPage.objects.exclude(audience=Audience.PUBLIC).values("pk"))
+
+
+def can_download_library_document(user, item, document) -> bool:
+    """A file listed on an item: as visible as the item, and never a document of a
+    reserved area that an editor attached by mistake."""
+    if not can_view_library_item(user, item):
+        return False
+    from wagtail.models import Collection
+
+    from portal.library.models import RESERVED_LIBRARY_COLLECTION
+
+    collection = Collection.objects.filter(pk=document.collection_id).only("name").first()
+    if collection is not None and collection.name == RESERVED_LIBRARY_COLLECTION:
+        return True
+    return can_view_document(user, document)
+
+
+def access_library_document(user, item_id, document_id):
+    """(item, document) for a download, or PermissionDenied; unknown ids look forbidden."""
+    from portal.library.models import LibraryItemDocument
+
+    if not str(item_id).isdigit() or not str(document_id).isdigit():
+        raise PermissionDenied
+    row = (
+        LibraryItemDocument.objects.select_related("page", "document")
+        .filter(page_id=item_id, document_id=document_id, page__live=True)
+        .first()
+    )
+    if row is None or not can_download_library_document(user, row.page, row.document):
+        raise PermissionDenied
+    return row.page, row.document
+
+
+def public_cycle_document_q(prefix: str = "") -> Q:
+    """The bodies' documents that the body made public, as a filter on CycleDocument."""
+    from portal.pam.models import DocumentStatus
+
+    return Q(**{f"{prefix}status": DocumentStatus.PUBLISHED}) | (
+        Q(**{f"{prefix}status__in": [DocumentStatus.ADOPTED, DocumentStatus.VALIDATED]})
+        & ~Q(**{f"{prefix}link": ""})
+    )
+
+
+def public_cycle_documents(queryset):
+    return queryset.filter(public_cycle_document_q())
+
+
+def access_public_cycle_document(user, document_id):
+    from portal.pam.models import CycleDocument
+
+    if not str(document_id).isdigit() or len(str(document_id)) > 18:
+        raise PermissionDenied
+    document = public_cycle_documents(
+        CycleDocument.objects.select_related("ente__region").filter(pk=document_id)
+    ).first()
+    if document is None:
+        raise PermissionDenied
+    return document
+
+
+def visible_practices(user, queryset):
+    """Published practices for everyone (curators edit drafts in the Wagtail admin)."""
+    return queryset.filter(published=True)
+
+
+def access_practice(user, slug):
+    from portal.library.models import GoodPractice
+
+    practice = visible_practices(
+        user, GoodPractice.objects.select_related("ente__region").filter(slug=str(slug)[:80])
+    ).first()
+    if practice is None:
+        raise PermissionDenied
+    return practice
+
+
+def can_curate_practices(user) -> bool:
+    scope = scope_for(user)
+    return scope.staff or scope.expert
+
+
+def can_view_page_feedback(user) -> bool:
+    """The editors' report of "was this page useful?" answers."""
+    scope = scope_for(user)
+    return scope.staff or scope.editor

@@ -32,6 +32,7 @@ urlpatterns = [
     path("forum/", include("forum.boards.urls")),
     path("webinar/", include("webinar.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("banche-dati/", include("portal.library.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("cerca/", page_views.search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicSitemap}}),

@@ -93,6 +93,9 @@ class DemoLoader:
         from newsletter.demo import load as load_newsletter_demo
 
         load_newsletter_demo(self)
+        from portal.library.demo import load as load_library_demo
+
+        load_library_demo(self)
         return self.created
 
     # --- helpers ---------------------------------------------------------------------

@@ -13,9 +13,17 @@ def menu_pages(request):
     return list(access.visible_pages(request.user, pages))
 
 
-def search_pages(user, query: str):
-    """Full-text search over the live pages the user may see."""
+def search_pages(user, query: str, *, exclude_library: bool = False):
+    """Full-text search over the live pages the user may see (reserved library material
+    only for participants; `exclude_library` leaves library items to their own section)."""
     pages = access.visible_pages(user, Page.objects.live())
+    hidden_library = access.hidden_library_pages_q(user)
+    if hidden_library is not None:
+        pages = pages.exclude(hidden_library)
+    if exclude_library:
+        from portal.library.models import LibraryItemPage
+
+        pages = pages.not_type(LibraryItemPage)
     return pages.search(query, operator="and")
 
 

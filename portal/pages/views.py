@@ -4,7 +4,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .forms import SearchForm
-from .selectors import search_pages
 
 
 def not_found(request, *args, **kwargs):
@@ -13,14 +12,39 @@ def not_found(request, *args, **kwargs):
 
 @require_GET
 def search(request):
+    """The one search box: pages, library, databases, practices and forum discussions,
+    each section narrowed by the access policy (see portal.library.search)."""
+    from portal.cgp import CgpPhase
+    from portal.library.search import PREVIEW, SECTIONS, specific_pages, unified_search
+
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    results = None
+    query = "".join(ch for ch in query if ch.isprintable())
+    context = {
+        "form": form,
+        "query": query,
+        "results": None,
+        "section_choices": SECTIONS,
+        "section": "tutto",
+        "phase": "",
+        "phases": CgpPhase.choices,
+    }
     if query:
-        results = Paginator(search_pages(request.user, query), 10).get_page(
-            request.GET.get("pagina")
+        found = unified_search(
+            request.user, query, request.GET.get("tipo", "tutto"), request.GET.get("fase", "")
         )
-    return render(request, "pages/search.html", {"form": form, "query": query, "results": results})
+        context.update(found)
+        selected = found["selected"]
+        if selected is not None:
+            page_obj = Paginator(selected.results, 10).get_page(request.GET.get("pagina"))
+            if selected.key == "pagine":
+                page_obj.object_list = specific_pages(page_obj.object_list)
+            context["results"] = page_obj
+        else:
+            for section in found["sections"]:
+                preview = list(section.results[:PREVIEW])
+                section.preview = specific_pages(preview) if section.key == "pagine" else preview
+    return render(request, "pages/search.html", context)
 
 
 def serve_reserved(request, path: str):

@@ -1,0 +1,111 @@
+"""The portal's one search box: pages, library, bodies' documents, good practices and
+(for those allowed) forum discussions. Each section starts from what the access policy
+lets the user see; Wagtail's search backend (Italian stemming on PostgreSQL) ranks pages,
+library items and practices; documents and discussions are matched in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from wagtail.models import Page
+
+from portal import access
+from portal.cgp import CgpPhase
+
+from . import selectors
+from .models import GoodPractice
+
+SECTIONS = (
+    ("tutto", "Tutto"),
+    ("pagine", "Pagine"),
+    ("biblioteca", "Biblioteca"),
+    ("pratiche", "Buone pratiche"),
+    ("documenti", "Documenti degli enti"),
+    ("forum", "Forum"),
+)
+PREVIEW = 5
+
+
+@dataclass
+class Section:
+    key: str
+    label: str
+    count: int
+    results: object  # a sliceable sequence of results
+
+
+def _pages(user, query: str):
+    from portal.pages.selectors import search_pages
+
+    # Library items have their own section: here, every other page.
+    return search_pages(user, query, exclude_library=True)
+
+
+def _library(user, query: str, phase: str | None):
+    items = selectors.library_base(user)
+    if phase:
+        items = items.filter(cgp_phase=phase)
+    return items.search(query, operator="and")
+
+
+def _practices(user, query: str, phase: str | None):
+    practices = access.visible_practices(user, GoodPractice.objects.all())
+    if phase:
+        practices = practices.filter(cgp_phase=phase)
+    return practices.search(query, operator="and")
+
+
+def _documents(query: str):
+    from portal.pam.models import DocumentKind
+
+    kinds = [value for value, label in DocumentKind.choices if query.lower() in str(label).lower()]
+    match = Q(ente__name__icontains=query) | Q(kind__in=kinds)
+    return (
+        selectors.cycle_documents_base()
+        .filter(match)
+        .select_related("ente__region")
+        .order_by("-year", "ente__name")
+    )
+
+
+def _topics(user, query: str):
+    from forum.boards.models import Topic
+    from forum.boards.selectors import search_posts
+
+    matching = search_posts(user, query).order_by().values("topic_id")
+    return (
+        Topic.objects.filter(pk__in=matching)
+        .select_related("board")
+        .order_by("-last_post_at", "-pk")
+    )
+
+
+def unified_search(user, query: str, section: str = "tutto", phase: str = "") -> dict:
+    section = section if section in dict(SECTIONS) else "tutto"
+    phase = phase if phase in dict(CgpPhase.choices) else None
+    sources = {
+        "pagine": lambda: _pages(user, query),
+        "biblioteca": lambda: _library(user, query, phase),
+        "pratiche": lambda: _practices(user, query, phase),
+        "documenti": lambda: _documents(query),
+        "forum": lambda: _topics(user, query),
+    }
+    sections = []
+    for key, label in SECTIONS[1:]:
+        results = sources[key]()
+        sections.append(Section(key=key, label=label, count=results.count(), results=results))
+    return {
+        "sections": sections,
+        "section": section,
+        "phase": phase or "",
+        "total": sum(s.count for s in sections),
+        "selected": next((s for s in sections if s.key == section), None),
+    }
+
+
+def specific_pages(pages) -> list:
+    """The specific pages of a results page, without one query per result."""
+    ids = [page.pk for page in pages]
+    specific = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    return [specific[pk] for pk in ids if pk in specific]

@@ -16,6 +16,22 @@ from .tasks import send_deadline_reminder, send_expert_digest
 REMINDER_DAYS = (14, 3)
 
 
+def ensure_calendars(today: datetime.date | None = None) -> int:
+    """Every active body gets this year's CGP calendar (and next year's from October, when
+    the DUP and the budget for it are prepared)."""
+    from portal.enti.models import Ente
+
+    from .services import calendar_ensure
+
+    today = today or timezone.localdate()
+    years = [today.year] + ([today.year + 1] if today.month >= 10 else [])
+    created = 0
+    for ente in Ente.objects.active().only("pk"):
+        for year in years:
+            created += calendar_ensure(ente=ente, year=year)
+    return created
+
+
 def queue_due_reminders(today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=max(REMINDER_DAYS))

@@ -405,10 +405,10 @@ def test_reminders_are_queued_once_per_deadline(world, django_capture_on_commit_
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("pam_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    reminders = [m for m in mail.outbox if "Scadenza tra" in m.subject]
-    assert len(reminders) == 1
+    reminders = [m for m in mail.outbox if soon.get_kind_display() in m.subject]
+    assert len(reminders) == 1 and reminders[0].subject.startswith("[")
     assert set(reminders[0].to) == {world.users["member_a"].email, world.users["referent_a"].email}
-    assert soon.get_kind_display() in reminders[0].subject
+    assert "Scadenza tra 2 giorni" in reminders[0].subject
     digests = [m for m in mail.outbox if "Riepilogo settimanale" in m.subject]
     assert {m.to[0] for m in digests} <= {
         world.users["expert_a"].email,
@@ -418,6 +418,10 @@ def test_reminders_are_queued_once_per_deadline(world, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         call_command("pam_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert mail.outbox == []
+    # The command also gave every body this year's calendar.
+    assert CycleDocument.objects.filter(ente=world.ente_b, year=TODAY().year).count() == len(
+        services.CYCLE
+    )
 
 
 # --- exports --------------------------------------------------------------------------------

@@ -78,7 +78,37 @@ def plans_csv_response(plans) -> HttpResponse:
     return response
 
 
-def plans_xlsx_response(plans) -> HttpResponse:
+BODY_HEADER = [
+    "Regione",
+    "Ente",
+    "Tipologia",
+    "Maturità (ultima autodiagnosi)",
+    "Piani",
+    "Azioni in ritardo",
+    "Indicatori fuori obiettivo",
+    "Piani a rischio o in ritardo",
+    "Scadenze del ciclo scadute",
+    "Prossima scadenza",
+]
+
+
+def _body_rows(bodies):
+    for ente in bodies:
+        yield [
+            ente.region.name,
+            ente.name,
+            ente.get_kind_display(),
+            ente.maturity,
+            ente.plan_count,
+            ente.late_milestones,
+            ente.off_target,
+            ente.plans_at_risk,
+            ente.overdue_documents,
+            ente.next_deadline.isoformat() if ente.next_deadline else "",
+        ]
+
+
+def plans_xlsx_response(plans, bodies=None) -> HttpResponse:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -86,6 +116,11 @@ def plans_xlsx_response(plans) -> HttpResponse:
     sheet.append(HEADER)
     for row in _rows(plans):
         sheet.append([_safe(cell) for cell in row])
+    if bodies is not None:
+        sheet = workbook.create_sheet("Enti")
+        sheet.append(BODY_HEADER)
+        for row in _body_rows(bodies):
+            sheet.append([_safe(cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -548,7 +548,9 @@ def export_csv(request):
 @require_GET
 def export_xlsx(request):
     _require(access.sees_any_pam(request.user))
-    return exports.plans_xlsx_response(selectors.export_plan_rows(request.user))
+    return exports.plans_xlsx_response(
+        selectors.export_plan_rows(request.user), selectors.board_bodies(request.user)
+    )
 
 
 # --- what supports an action, good practices -------------------------------------------------

@@ -449,8 +449,12 @@ def test_xlsx_export_opens(client, world):
 
     client.force_login(world.users["expert_a"])
     response = client.get(reverse("pam:export_xlsx"))
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = list(workbook["Piani"].values)
     assert rows[0][0] == "Regione" and [r[1] for r in rows[1:]] == ["Comune di Alfa"]
+    bodies = list(workbook["Enti"].values)
+    assert [r[1] for r in bodies[1:]] == ["Comune di Alfa"]
+    assert bodies[1][4] == 1  # one plan
 
 
 def test_a_second_plan_of_the_same_body_counts_on_the_board(client, world):
@@ -458,3 +462,16 @@ def test_a_second_plan_of_the_same_body_counts_on_the_board(client, world):
     client.force_login(world.users["expert_a"])
     page = text(client.get(reverse("pam:board")))
     assert "Comune di Alfa" in page
+
+
+def test_the_pam_is_reached_from_the_personal_area_and_the_reserved_area(
+    client, world, area_factory
+):
+    area = area_factory(ente=world.ente_a)
+    client.force_login(world.users["member_a"])
+    dashboard = text(client.get(reverse("accounts:dashboard")))
+    assert reverse("pam:ente", args=[world.ente_a.pk]) in dashboard
+    assert reverse("pam:board") in dashboard
+    assert reverse("pam:ente", args=[world.ente_a.pk]) in text(client.get(area.url))
+    client.force_login(world.users["plain"])
+    assert reverse("pam:board") not in text(client.get(reverse("accounts:dashboard")))

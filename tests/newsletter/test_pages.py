@@ -161,3 +161,45 @@ def test_editors_preview_the_email_in_the_page_preview(issue, editor):
     assert "Il PIAO in 90 giorni" in html.content.decode()
     assert text["Content-Type"].startswith("text/plain")
     assert "IL PIAO IN 90 GIORNI" in text.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_feed_reads_a_bounded_number_of_queries(
+    client, issue_factory, django_assert_max_num_queries
+):
+    """Guards against one query per feed item (URLs, dates)."""
+    for month in range(1, 11):
+        issue_factory(title=f"Numero {month}", slug=f"numero-{month}")
+    client.get("/newsletter/feed/rss/")  # the site's root paths are cached from now on
+    with django_assert_max_num_queries(6):
+        response = client.get("/newsletter/feed/atom/")
+    assert response.content.decode().count("<entry>") == 10
+
+
+@pytest.mark.django_db
+def test_the_preferences_page_reads_a_bounded_number_of_queries(
+    client, subscriber_factory, django_assert_max_num_queries
+):
+    """Guards against per-region queries on the preferences form (the base template's
+    site, menu and settings reads make most of the budget)."""
+    from tests.factories import RegionFactory
+
+    for code in ("CAL", "CAM", "PUG", "SIC"):
+        RegionFactory(code=code)
+    subscriber = subscriber_factory()
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/newsletter/preferenze/{subscriber.token}/")
+    assert response.status_code == 200
+    assert "Sicilia" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_editors_find_the_newsletter_in_the_admin_menu_and_participants_do_not(
+    client, editor, staff
+):
+    client.force_login(editor)
+    menu = client.get("/admin/").content.decode()
+    assert "Calendario editoriale" in menu and "Piano editoriale" in menu
+    assert "/admin/newsletter/iscritti/" not in menu  # subscribers are staff's
+    client.force_login(staff)
+    assert "/admin/newsletter/iscritti/" in client.get("/admin/").content.decode()

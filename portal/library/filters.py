@@ -4,6 +4,7 @@ Unknown values are dropped and reported (in Italian) to the page."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -28,6 +29,13 @@ class Facet:
         if self.choices is None:
             return str(value)
         return dict(self.choices).get(str(value), str(value))
+
+
+def search_text(query: str) -> str:
+    """The words of a query, for the search backend: letters and digits only, so that
+    quotes, operators or brackets are never read as full-text syntax (SQLite's FTS5
+    would fail on an unbalanced quote)."""
+    return " ".join(re.findall(r"\w+", query or ""))[:MAX_QUERY_LENGTH]
 
 
 def _year(value: str) -> int | None:
@@ -99,6 +107,10 @@ class Filters:
         if self.query:
             items.append(("q", self.query))
         return items
+
+    @property
+    def search_terms(self) -> str:
+        return search_text(self.query)
 
     @property
     def active(self) -> bool:

@@ -50,7 +50,8 @@ def _library_rows(params):
     # Exports are the same for everyone: the public records only.
     items = selectors.library_base(AnonymousUser()).filter(**filters.q_for())
     if filters.query:
-        ids = [item.pk for item in items.search(filters.query, operator="and")]
+        terms = filters.search_terms
+        ids = [item.pk for item in items.search(terms, operator="and")] if terms else []
         items = items.filter(pk__in=ids)
     return items.order_by("pk").values(
         "pk",

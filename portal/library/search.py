@@ -14,6 +14,7 @@ from portal import access
 from portal.cgp import CgpPhase
 
 from . import selectors
+from .filters import search_text
 from .models import GoodPractice
 
 SECTIONS = (
@@ -81,19 +82,36 @@ def _topics(user, query: str):
     )
 
 
+_EMPTY = {
+    "pagine": lambda: Page.objects.none(),
+    "biblioteca": lambda: selectors.LibraryItemPage.objects.none(),
+    "pratiche": lambda: GoodPractice.objects.none(),
+    "documenti": lambda: selectors.cycle_documents_base().none(),
+    "forum": lambda: _topic_model().objects.none(),
+}
+
+
+def _topic_model():
+    from forum.boards.models import Topic
+
+    return Topic
+
+
 def unified_search(user, query: str, section: str = "tutto", phase: str = "") -> dict:
     section = section if section in dict(SECTIONS) else "tutto"
+    terms = search_text(query)
     phase = phase if phase in dict(CgpPhase.choices) else None
     sources = {
-        "pagine": lambda: _pages(user, query),
-        "biblioteca": lambda: _library(user, query, phase),
-        "pratiche": lambda: _practices(user, query, phase),
+        "pagine": lambda: _pages(user, terms),
+        "biblioteca": lambda: _library(user, terms, phase),
+        "pratiche": lambda: _practices(user, terms, phase),
         "documenti": lambda: _documents(query),
         "forum": lambda: _topics(user, query),
     }
     sections = []
     for key, label in SECTIONS[1:]:
-        results = sources[key]()
+        # Nothing searchable left (only punctuation or symbols): nothing found.
+        results = sources[key]() if terms else _EMPTY[key]()
         sections.append(Section(key=key, label=label, count=results.count(), results=results))
     return {
         "sections": sections,

@@ -13,7 +13,7 @@ from wagtail.models import Site
 from portal import access
 from portal.enti.models import Ente, EnteKind, Region
 
-from .filters import DocumentFilters, Filters, LibraryFilters, PracticeFilters
+from .filters import DocumentFilters, Filters, LibraryFilters, PracticeFilters, search_text
 from .models import GoodPractice, LibraryIndexPage, LibraryItemDocument, LibraryItemPage
 
 # --- Library -----------------------------------------------------------------------------
@@ -33,13 +33,18 @@ def library_base(user, parent=None):
 def library_items(user, filters: LibraryFilters, parent=None):
     items = library_base(user, parent).filter(**filters.q_for())
     if filters.query:
-        return items.search(filters.query, operator="and")
+        if not filters.search_terms:
+            return items.none()
+        return items.search(filters.search_terms, operator="and")
     return items.defer_streamfields().order_by("-year", "title", "pk")
 
 
 def _counts(queryset, facet, query: str) -> dict:
     if query:
-        return dict(queryset.search(query, operator="and").facet(facet.field))
+        terms = search_text(query)
+        if not terms:
+            return {}
+        return dict(queryset.search(terms, operator="and").facet(facet.field))
     return dict(
         queryset.order_by()
         .values_list(facet.field)
@@ -218,12 +223,20 @@ def practices_base(user):
     return access.visible_practices(user, GoodPractice.objects.all())
 
 
+def _matching_practice_ids(user, filters: PracticeFilters) -> list[int]:
+    """Practices matching the text query. The search backend filters only on declared
+    FilterFields (not on the body's kind), so the match is narrowed by ids; practices are
+    curated by hand and stay few."""
+    terms = filters.search_terms
+    if not terms:
+        return []
+    return [p.pk for p in practices_base(user).search(terms, operator="and")]
+
+
 def practices(user, filters: PracticeFilters):
     items = practices_base(user).filter(**filters.q_for())
     if filters.query:
-        # The search index holds only fields declared as FilterField: narrow by ids.
-        matches = practices_base(user).search(filters.query, operator="and")
-        items = items.filter(pk__in=[p.pk for p in matches])
+        items = items.filter(pk__in=_matching_practice_ids(user, filters))
     return (
         items.select_related("ente__region")
         .annotate(adoption_count=Count("adoptions"))
@@ -234,7 +247,7 @@ def practices(user, filters: PracticeFilters):
 def practice_facets(user, filters: PracticeFilters) -> list[dict]:
     base = practices_base(user)
     if filters.query:
-        base = base.filter(pk__in=[p.pk for p in base.search(filters.query, operator="and")])
+        base = base.filter(pk__in=_matching_practice_ids(user, filters))
     stripped = PracticeFilters(facets=filters.facets, selected=filters.selected)
     return _facet_options(base, stripped)
 

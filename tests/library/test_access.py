@@ -234,3 +234,22 @@ def test_the_feedback_report_is_for_editors_and_staff(client, world, role, allow
         assert "Manca un esempio" in response.content.decode()
     else:
         assert response.status_code in (302, 403)
+
+
+def test_the_sitemap_never_lists_reserved_material(client, world):
+    xml = client.get("/sitemap.xml").content.decode()
+
+    assert f"/{world['public_item'].slug}/" in xml
+    assert f"/{world['reserved_item'].slug}/" not in xml
+
+
+def test_experts_may_draft_library_material_in_the_admin(client, world):
+    from portal.library.models import LibraryIndexPage
+
+    expert = world["users"]["expert"]
+    login(client, expert)
+    index = LibraryIndexPage.objects.get()
+
+    response = client.get(f"/admin/pages/add/library/libraryitempage/{index.pk}/")
+
+    assert response.status_code == 200

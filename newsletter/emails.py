@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from email.utils import make_msgid
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -145,11 +146,24 @@ def render_issue(issue) -> tuple[str, str, str]:
 
 
 def personal_links(subscriber, send_id: int | None = None) -> tuple[str, str]:
-    unsubscribe = absolute_url(reverse("newsletter:unsubscribe", args=[subscriber.token]))
+    return personal_links_for(subscriber.token, send_id)
+
+
+@lru_cache(maxsize=1)
+def _link_patterns(base_url: str) -> tuple[str, str]:
+    # Resolved once: reversing two URLs per recipient would cost more than the SMTP send.
+    return (
+        base_url + reverse("newsletter:unsubscribe", args=["PAQTOKENX"]),
+        base_url + reverse("newsletter:preferences", args=["PAQTOKENX"]),
+    )
+
+
+def personal_links_for(token: str, send_id: int | None = None) -> tuple[str, str]:
+    unsubscribe, preferences = _link_patterns(settings.PORTAL_BASE_URL)
+    unsubscribe = unsubscribe.replace("PAQTOKENX", token)
     if send_id is not None:
         unsubscribe += f"?invio={send_id}"
-    preferences = absolute_url(reverse("newsletter:preferences", args=[subscriber.token]))
-    return unsubscribe, preferences
+    return unsubscribe, preferences.replace("PAQTOKENX", token)
 
 
 def fill_links(content: str, *, unsubscribe: str, preferences: str, is_html: bool) -> str:

@@ -19,6 +19,11 @@ from .filters import DocumentFilters, PracticeFilters
 from .forms import FeedbackForm
 
 
+def _library_url() -> str | None:
+    index = selectors.library_index()
+    return index.url if index is not None else None
+
+
 def _deny(request):
     """Anonymous visitors are sent to log in; logged-in users who may not see get 403."""
     if not request.user.is_authenticated:
@@ -77,6 +82,7 @@ def document_list(request):
         request,
         "library/document_list.html",
         {
+            "library_url": _library_url(),
             "filters": filters,
             "facets": selectors.document_facets(filters),
             "page_obj": page_obj,
@@ -157,6 +163,7 @@ def practice_list(request):
         request,
         "library/practice_list.html",
         {
+            "library_url": _library_url(),
             "filters": filters,
             "facets": selectors.practice_facets(request.user, filters),
             "page_obj": page_obj,
@@ -183,7 +190,11 @@ def practice_detail(request, slug: str):
 
 @require_GET
 def project_results(request):
-    return render(request, "library/results.html", selectors.project_results())
+    return render(
+        request,
+        "library/results.html",
+        {"library_url": _library_url(), **selectors.project_results()},
+    )
 
 
 @require_GET
@@ -195,7 +206,12 @@ def opendata_index(request):
     return render(
         request,
         "library/opendata.html",
-        {"entries": entries, "licence": opendata.LICENCE, "licence_url": opendata.LICENCE_URL},
+        {
+            "entries": entries,
+            "licence": opendata.LICENCE,
+            "licence_url": opendata.LICENCE_URL,
+            "library_url": _library_url(),
+        },
     )
 
 

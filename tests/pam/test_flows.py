@@ -475,3 +475,15 @@ def test_the_pam_is_reached_from_the_personal_area_and_the_reserved_area(
     assert reverse("pam:ente", args=[world.ente_a.pk]) in text(client.get(area.url))
     client.force_login(world.users["plain"])
     assert reverse("pam:board") not in text(client.get(reverse("accounts:dashboard")))
+
+
+def test_staff_see_the_project_against_its_expected_results(client, world):
+    CycleDocument.objects.filter(pk=world.document.pk).update(status="validato")
+    client.force_login(world.users["staff"])
+    from django.utils.html import strip_tags
+
+    page = " ".join(strip_tags(text(client.get(reverse("pam:board")))).split())
+    assert "Relazioni sulla Performance adottate: 1 su 40 attese" in page
+    assert "SMVP / Piani della Performance adottati: 0 su 40 attese" in page
+    client.force_login(world.users["expert_a"])
+    assert "su 40 attese" not in text(client.get(reverse("pam:board")))

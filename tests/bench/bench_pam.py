@@ -19,6 +19,7 @@ import argparse
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -227,23 +228,29 @@ def run_backend(backend: str, seconds: float) -> dict:
             connection.execute("DROP DATABASE IF EXISTS bench_pam")
             connection.execute("CREATE DATABASE bench_pam")
         env["DATABASE_URL"] = server.rsplit("/", 1)[0] + "/bench_pam"
-    output = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "tests.bench.bench_pam",
-            "--child",
-            backend,
-            "--seconds",
-            str(seconds),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if output.returncode != 0:
-        raise RuntimeError(f"{backend} run failed:\n{output.stderr[-4000:]}")
+    try:
+        output = subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "tests.bench.bench_pam",
+                "--child",
+                backend,
+                "--seconds",
+                str(seconds),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if output.returncode != 0:
+            raise RuntimeError(f"{backend} run failed:\n{output.stderr[-4000:]}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if backend == "postgres":
+            with psycopg.connect(server, autocommit=True) as connection:
+                connection.execute("DROP DATABASE IF EXISTS bench_pam")
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 

@@ -34,7 +34,9 @@ def test_a_visitor_subscribes_confirms_receives_an_issue_and_leaves_with_one_cli
     form = page.get_by_role("complementary").locator("form")
     form.get_by_label("Indirizzo email").fill(EMAIL)
     form.get_by_role("checkbox", name="Campania").check(force=True)
-    form.get_by_label("Ho letto l'informativa e acconsento a ricevere la newsletter").check(force=True)
+    consent = "Ho letto l'informativa e acconsento a ricevere la newsletter"
+    # Bootstrap Italia draws the box over the input: the label takes the click.
+    form.get_by_label(consent).check(force=True)
     form.get_by_role("button", name="Iscriviti").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Controlla la posta")
     subscriber = Subscriber.objects.get(email=EMAIL)

@@ -334,44 +334,49 @@ def run_profile(name, env, baseline_db, data, offset, server, processes, repetit
     webinar_baseline.setup([(row, CAPACITY) for row in rows])
 
     runs, baseline_runs = [], []
-    portal = start_servers(server, processes, env)
-    baseline = start_servers(server, processes, base_env, baseline=True)
-    try:
-        for process in portal:  # a first request loads the URLconf and opens connections
-            subprocess.run(
-                ["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{process.port}/"], check=False
-            )
-        for number in range(repetitions):
-            page = data["pages"][offset + number]
+    for number in range(repetitions):
+        # Fresh servers for every rush, stopped before counting: a daphne process keeps a
+        # database connection per request thread, and PostgreSQL has only so many.
+        page = data["pages"][offset + number]
+        portal = start_servers(server, processes, env)
+        try:
+            for process in portal:  # a first request loads the URLconf and the database
+                subprocess.run(
+                    ["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{process.port}/"],
+                    check=False,
+                )
             seconds, answers = asyncio.run(
                 _rush(portal_requests([s.port for s in portal], data, page))
             )
-            ok = sum(
-                1
-                for status, location in answers
-                if status == 302 and location.endswith(page["path"])
-            )
-            counts = run_python(env, COUNT_SCRIPT.format(session_id=page["id"]))
-            run = {"seconds": round(seconds, 3), "errors": USERS - ok, **counts}
-            runs.append(run)
-            print(f"[{name}] portal {number + 1}: {run}", flush=True)
+        finally:
+            for process in portal:
+                process.stop()
+        ok = sum(
+            1 for status, location in answers if status == 302 and location.endswith(page["path"])
+        )
+        counts = run_python(env, COUNT_SCRIPT.format(session_id=page["id"]))
+        run = {"seconds": round(seconds, 3), "errors": USERS - ok, **counts}
+        runs.append(run)
+        print(f"[{name}] portal {number + 1}: {run}", flush=True)
 
+        baseline = start_servers(server, processes, base_env, baseline=True)
+        try:
             base_seconds, base_answers = asyncio.run(
                 _rush(baseline_requests([s.port for s in baseline], data, rows[number]))
             )
-            base_counts = webinar_baseline.counts(rows[number])
-            baseline_runs.append(
-                {
-                    "seconds": round(base_seconds, 3),
-                    "errors": sum(1 for status, _ in base_answers if status != 200),
-                    "confirmed": base_counts.get("confirmed", 0),
-                    "waitlisted": base_counts.get("waitlisted", 0),
-                }
-            )
-            print(f"[{name}] baseline {number + 1}: {baseline_runs[-1]}", flush=True)
-    finally:
-        for process in portal + baseline:
-            process.stop()
+        finally:
+            for process in baseline:
+                process.stop()
+        base_counts = webinar_baseline.counts(rows[number])
+        baseline_runs.append(
+            {
+                "seconds": round(base_seconds, 3),
+                "errors": sum(1 for status, _ in base_answers if status != 200),
+                "confirmed": base_counts.get("confirmed", 0),
+                "waitlisted": base_counts.get("waitlisted", 0),
+            }
+        )
+        print(f"[{name}] baseline {number + 1}: {baseline_runs[-1]}", flush=True)
 
     pages = measure_pages(env, data, server, processes, page_s)
     portal_median = statistics.median(r["seconds"] for r in runs)
@@ -465,17 +470,21 @@ def main() -> None:
             data = prepare(env, args.repetitions * len(mine))
             for number, (_engine, server, processes) in enumerate(mine):
                 name = f"{engine}-{server}-{processes}"
-                report["profiles"][name] = run_profile(
-                    name,
-                    env,
-                    target,
-                    data,
-                    number * args.repetitions,
-                    server,
-                    int(processes),
-                    args.repetitions,
-                    args.page_seconds,
-                )
+                try:
+                    report["profiles"][name] = run_profile(
+                        name,
+                        env,
+                        target,
+                        data,
+                        number * args.repetitions,
+                        server,
+                        int(processes),
+                        args.repetitions,
+                        args.page_seconds,
+                    )
+                except Exception as error:  # one profile failing must not lose the others
+                    report["profiles"][name] = f"failed: {error!r}"[:500]
+                print(f"[{name}] result {json.dumps(report['profiles'][name])}", flush=True)
     finally:
         if database:
             psql(f"DROP DATABASE IF EXISTS {database}", check=False)

@@ -127,3 +127,31 @@ def specific_pages(pages) -> list:
     ids = [page.pk for page in pages]
     specific = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
     return [specific[pk] for pk in ids if pk in specific]
+
+
+def _mentions(text: str, terms: list[str]) -> bool:
+    lowered = (text or "").lower()
+    return any(term in lowered for term in terms)
+
+
+def attach_snippets(items, query: str) -> list:
+    """For library results, the text to show under the title: the summary when it says
+    what was searched, else the passage of the item's files that does (one query for the
+    whole results page)."""
+    from .models import LibraryItemDocument
+
+    items = list(items)
+    terms = [t[:-1] if len(t) > 4 else t for t in search_text(query).lower().split() if len(t) >= 3]
+    file_text: dict[int, list[str]] = {}
+    for page_id, text in LibraryItemDocument.objects.filter(
+        page_id__in=[item.pk for item in items], document__extracted__isnull=False
+    ).values_list("page_id", "document__extracted__text"):
+        file_text.setdefault(page_id, []).append(text or "")
+    for item in items:
+        item.snippet = item.summary
+        item.snippet_from_files = False
+        if terms and not _mentions(item.summary, terms):
+            text = " ".join(file_text.get(item.pk, []))
+            if _mentions(text, terms):
+                item.snippet, item.snippet_from_files = text, True
+    return items

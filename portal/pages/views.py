@@ -15,7 +15,13 @@ def search(request):
     """The one search box: pages, library, databases, practices and forum discussions,
     each section narrowed by the access policy (see portal.library.search)."""
     from portal.cgp import CgpPhase
-    from portal.library.search import PREVIEW, SECTIONS, specific_pages, unified_search
+    from portal.library.search import (
+        PREVIEW,
+        SECTIONS,
+        attach_snippets,
+        specific_pages,
+        unified_search,
+    )
 
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -39,11 +45,17 @@ def search(request):
             page_obj = Paginator(selected.results, 10).get_page(request.GET.get("pagina"))
             if selected.key == "pagine":
                 page_obj.object_list = specific_pages(page_obj.object_list)
+            elif selected.key == "biblioteca":
+                page_obj.object_list = attach_snippets(page_obj.object_list, query)
             context["results"] = page_obj
         else:
             for section in found["sections"]:
                 preview = list(section.results[:PREVIEW])
-                section.preview = specific_pages(preview) if section.key == "pagine" else preview
+                if section.key == "pagine":
+                    preview = specific_pages(preview)
+                elif section.key == "biblioteca":
+                    preview = attach_snippets(preview, query)
+                section.preview = preview
     return render(request, "pages/search.html", context)
 
 

@@ -438,6 +438,14 @@ def questionnaire_submit(session, user, cleaned: dict) -> SatisfactionResponse:
         ) from None
 
 
+def _topic_title(question: str, session_title: str) -> str:
+    """The question's first line, or a title naming the webinar when that line is too
+    short to stand alone as a forum title ("E l'OIV?")."""
+    first_line = " ".join(question.strip().splitlines()[0].split()) if question.strip() else ""
+    title = first_line if len(first_line) >= 20 else f"Dal webinar «{session_title}»: {first_line}"
+    return title if len(title) <= 120 else title[:119] + "…"
+
+
 def open_questions_to_forum(session, user) -> int:
     """Unanswered questions become forum topics assigned to the speaking expert, with a
     link back to the session. Each question moves once."""
@@ -458,8 +466,7 @@ def open_questions_to_forum(session, user) -> int:
     ).select_related("author")
     for question in questions:
         with transaction.atomic():
-            first_line = question.body.strip().splitlines()[0]
-            title = first_line if len(first_line) <= 120 else first_line[:117] + "…"
+            title = _topic_title(question.body, session.title)
             topic = board_services.topic_start(
                 board=board,
                 author=question.author or user,

@@ -236,3 +236,18 @@ def test_on_a_durable_queue_the_email_task_commits_with_the_registration(
     queued = DBTaskResult.objects.get(task_path="webinar.tasks.deliver_notice")
     assert queued.args_kwargs["args"] == [notice.pk]
     assert after_commit == [] or all("deliver_notice" not in repr(c) for c in after_commit)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Come si misura la soddisfazione degli utenti?", "Come si misura la soddisfazione"),
+        ("E l'OIV?", "Dal webinar «Obiettivi»: E l'OIV?"),
+        ("x" * 300, "x" * 100),
+    ],
+)
+def test_a_question_becomes_a_forum_title_that_stands_alone(question, expected):
+    title = services._topic_title(question, "Obiettivi")
+
+    assert title.startswith(expected)
+    assert 5 <= len(title) <= 120

@@ -69,7 +69,7 @@ def test_a_visitor_filters_the_library_downloads_and_exports(live_server, new_pa
     assert_accessible(page, "biblioteca")
 
     # Facets: choosing "slide" leaves one item, and the chip removes the filter.
-    page.get_by_label(re.compile(r"^Presentazione \(slide\)")).check()
+    page.get_by_label(re.compile(r"^Presentazione \(slide\)")).check(force=True)
     page.get_by_role("button", name="Applica i filtri").click()
     expect(page.get_by_role("heading", name="1 materiale")).to_be_visible()
     expect(page.get_by_role("link", name="Slide del webinar sul monitoraggio")).to_be_visible()
@@ -88,7 +88,7 @@ def test_a_visitor_filters_the_library_downloads_and_exports(live_server, new_pa
     page.goto("/banche-dati/documenti/")
     expect(page.get_by_role("cell", name=re.compile("Comune di Eboli"))).to_be_visible()
     assert_accessible(page, "documenti degli enti")
-    page.get_by_label(re.compile(r"^Campania")).check()
+    page.get_by_label(re.compile(r"^Campania")).check(force=True)
     page.get_by_role("button", name="Applica i filtri").click()
     expect(page.get_by_role("heading", name="1 documento")).to_be_visible()
     with page.expect_download() as export:

@@ -51,7 +51,8 @@ def _library_rows(params):
     items = selectors.library_base(AnonymousUser()).filter(**filters.q_for())
     if filters.query:
         terms = filters.search_terms
-        ids = [item.pk for item in items.search(terms, operator="and")] if terms else []
+        matches = items.search(terms, operator="and", order_by_relevance=False) if terms else []
+        ids = [item.pk for item in matches]
         items = items.filter(pk__in=ids)
     return items.order_by("pk").values(
         "pk",

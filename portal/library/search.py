@@ -44,10 +44,10 @@ def _pages(user, query: str):
 
 
 def _library(user, query: str, phase: str | None):
-    items = selectors.library_base(user)
+    items = selectors.library_base(user).order_by("-year", "title", "id")
     if phase:
         items = items.filter(cgp_phase=phase)
-    return items.search(query, operator="and")
+    return items.search(query, operator="and", order_by_relevance=selectors.rank_by_relevance())
 
 
 def _practices(user, query: str, phase: str | None):

@@ -7,6 +7,7 @@ loop over rows, so facets and exports keep their cost with 10,000 items.
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from wagtail.models import Site
 
@@ -30,13 +31,23 @@ def library_base(user, parent=None):
     return access.visible_library_items(user, items)
 
 
+def rank_by_relevance() -> bool:
+    """PostgreSQL ranks matches in the same query; the SQLite FTS5 backend ranks with a
+    correlated subquery per match (seconds with thousands of matches), so there the text
+    results keep the listing's order (newest first)."""
+    return connection.vendor == "postgresql"
+
+
 def library_items(user, filters: LibraryFilters, parent=None):
     items = library_base(user, parent).filter(**filters.q_for())
+    ordered = items.order_by("-year", "title", "id")
     if filters.query:
         if not filters.search_terms:
             return items.none()
-        return items.search(filters.search_terms, operator="and")
-    return items.defer_streamfields().order_by("-year", "title", "pk")
+        return ordered.search(
+            filters.search_terms, operator="and", order_by_relevance=rank_by_relevance()
+        )
+    return ordered
 
 
 def _counts(queryset, facet, query: str) -> dict:
@@ -44,7 +55,8 @@ def _counts(queryset, facet, query: str) -> dict:
         terms = search_text(query)
         if not terms:
             return {}
-        return dict(queryset.search(terms, operator="and").facet(facet.field))
+        matches = queryset.search(terms, operator="and", order_by_relevance=False)
+        return dict(matches.facet(facet.field))
     return dict(
         queryset.order_by()
         .values_list(facet.field)
@@ -230,7 +242,8 @@ def _matching_practice_ids(user, filters: PracticeFilters) -> list[int]:
     terms = filters.search_terms
     if not terms:
         return []
-    return [p.pk for p in practices_base(user).search(terms, operator="and")]
+    matches = practices_base(user).search(terms, operator="and", order_by_relevance=False)
+    return [p.pk for p in matches]
 
 
 def practices(user, filters: PracticeFilters):

@@ -291,8 +291,18 @@ CHUNK = 2000
 
 
 def iter_records(dataset: Dataset, params, ctx: dict):
-    for row in dataset.rows(params).iterator(chunk_size=CHUNK):
-        yield record(dataset, row, ctx)
+    """Rows in primary-key order, CHUNK at a time by keyset (pk > last seen): bounded
+    memory without a server-side cursor (which PostgreSQL planned for first rows, and
+    which connection poolers in transaction mode do not allow)."""
+    rows = dataset.rows(params)
+    last = None
+    while True:
+        chunk = list((rows if last is None else rows.filter(pk__gt=last))[:CHUNK])
+        for row in chunk:
+            yield record(dataset, row, ctx)
+        if len(chunk) < CHUNK:
+            return
+        last = chunk[-1]["pk"]
 
 
 class _Echo:

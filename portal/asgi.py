@@ -6,6 +6,10 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+# Under ASGI each request's code runs in a thread of its own: a connection kept open
+# "persistently" would stay with a thread that is gone, one per request, until the
+# database refuses new clients. ASGI processes close theirs at the end of each request.
+os.environ.setdefault("CONN_MAX_AGE", "0")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

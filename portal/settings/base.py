@@ -155,7 +155,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PORTAL_ASGI_MAX_CONCURRENT_REQUESTS = int(
     env(
         "PORTAL_ASGI_MAX_CONCURRENT_REQUESTS",
-        "16" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "64",
+        # PostgreSQL: each running request holds a connection; two workers at 32 stay
+        # well under the server's default 100 clients.
+        "16" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "32",
     )
 )
 

@@ -62,6 +62,41 @@ def test_a_failed_layer_read_is_retried_instead_of_ending_the_consumer(monkeypat
     assert outcomes == []
 
 
+def test_after_a_redis_restart_the_layer_joins_its_groups_again(monkeypatch):
+    """A restarted Redis forgot every group: rooms must keep ringing without a reconnect."""
+    from channels_redis.core import RedisChannelLayer
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from forum.chat import layers
+
+    joined = []
+    outcomes = [RedisConnectionError("Connection refused"), {"type": "ring"}]
+
+    async def record_join(self, group, channel):
+        joined.append((group, channel))
+
+    async def flaky_receive(self, channel):
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(RedisChannelLayer, "group_add", record_join)
+    monkeypatch.setattr(RedisChannelLayer, "group_discard", record_join)
+    monkeypatch.setattr(RedisChannelLayer, "receive", flaky_receive)
+    monkeypatch.setattr(layers, "RETRY_FIRST_DELAY", 0.01)
+    layer = layers.ResilientRedisChannelLayer(hosts=["redis://127.0.0.1:1"])
+
+    async def scenario():
+        await layer.group_add("chat-room-1", "specific.abc!relay")
+        await layer.group_add("chat-user-7", "specific.abc!sock")
+        await layer.group_discard("chat-user-7", "specific.abc!sock")
+        return await layer.receive("specific.abc!relay")
+
+    assert asyncio.run(scenario()) == {"type": "ring"}
+    assert joined.count(("chat-room-1", "specific.abc!relay")) == 2
+
+
 @pytest.mark.redis
 def test_the_redis_cache_is_shared_between_clients(redis_url):
     """allauth's rate limits live in the cache: workers must share it."""

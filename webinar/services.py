@@ -82,39 +82,35 @@ def register(session: WebinarSessionPage, user, *, now=None) -> tuple[Registrati
         if registration is not None and registration.is_active:
             return registration, False
         if registration is None:
-            try:
-                with transaction.atomic():
-                    registration = Registration.objects.create(
-                        session=session,
-                        user=user,
-                        ente=ente,
-                        status=RegistrationStatus.WAITLISTED,
-                        requested_at=now,
+            registration = Registration(session=session, user=user, requested_at=now)
+        registration.ente = ente
+        registration.requested_at = now
+        registration.cancelled_at = None
+        try:
+            # Seats first, then one INSERT with the outcome: if the same person's other
+            # request got there first, the savepoint gives the seats back.
+            with transaction.atomic():
+                if ente is not None and not _take_body_slot(session, ente.pk):
+                    raise ValidationError(
+                        f"{ente} ha già raggiunto il numero massimo di iscritti "
+                        f"({session.per_body_cap}) per questo webinar.",
+                        code="body_cap",
                     )
-            except IntegrityError:
-                # The same person's other request got there first: theirs stands.
-                return Registration.objects.get(session=session, user=user), False
-        else:
-            registration.ente = ente
-            registration.status = RegistrationStatus.WAITLISTED
-            registration.requested_at = now
-            registration.cancelled_at = None
-        if registration.ente_id and not _take_body_slot(session, registration.ente_id):
-            raise ValidationError(
-                f"{registration.ente} ha già raggiunto il numero massimo di iscritti "
-                f"({session.per_body_cap}) per questo webinar.",
-                code="body_cap",
-            )
-        if _take_seat(session.pk):
-            registration.status = RegistrationStatus.CONFIRMED
-            registration.holds_seat = True
-            registration.confirmed_at = now
-        registration.save()
+                registration.holds_seat = _take_seat(session.pk)
+                if registration.holds_seat:
+                    registration.status = RegistrationStatus.CONFIRMED
+                    registration.confirmed_at = now
+                else:
+                    registration.status = RegistrationStatus.WAITLISTED
+                registration.save()
+        except IntegrityError:
+            return Registration.objects.get(session=session, user=user), False
         _seats_changed()
         notify(
             registration,
             NoticeKind.CONFIRMED if registration.holds_seat else NoticeKind.WAITLISTED,
-            key=str(int(now.timestamp())),
+            key=now.isoformat(),
+            fresh=True,
         )
     return registration, True
 
@@ -180,15 +176,18 @@ def _take_seat(session_id: int) -> bool:
 
 
 def _take_body_slot(session: WebinarSessionPage, ente_id: int) -> bool:
-    if not BodySeats.objects.filter(session_id=session.pk, ente_id=ente_id).exists():
-        try:
-            with transaction.atomic():
-                BodySeats.objects.create(session_id=session.pk, ente_id=ente_id)
-        except IntegrityError:
-            pass  # created by a concurrent registration of the same body
     slots = BodySeats.objects.filter(session_id=session.pk, ente_id=ente_id)
     if session.per_body_cap is not None:
         slots = slots.filter(taken__lt=session.per_body_cap)
+    if slots.update(taken=F("taken") + 1):
+        return True
+    if BodySeats.objects.filter(session_id=session.pk, ente_id=ente_id).exists():
+        return False  # the body's cap is reached
+    try:
+        with transaction.atomic():
+            BodySeats.objects.create(session_id=session.pk, ente_id=ente_id)
+    except IntegrityError:
+        pass  # created by a concurrent registration of the same body
     return bool(slots.update(taken=F("taken") + 1))
 
 
@@ -200,12 +199,20 @@ def _seats_changed() -> None:
     transaction.on_commit(pagecache.invalidate)
 
 
-def notify(registration: Registration, kind: str, key: str = "") -> Notice | None:
+def notify(
+    registration: Registration, kind: str, key: str = "", *, fresh: bool = False
+) -> Notice | None:
     """Record that this registrant is owed this email and queue it after commit. The
-    (registration, kind, key) row is unique: asking twice queues one email."""
-    notice, created = Notice.objects.get_or_create(registration=registration, kind=kind, key=key)
-    if not created:
-        return None
+    (registration, kind, key) row is unique: asking twice queues one email. `fresh`:
+    the key names an event that just happened, so no earlier row can exist."""
+    if fresh:
+        notice = Notice.objects.create(registration=registration, kind=kind, key=key)
+    else:
+        notice, created = Notice.objects.get_or_create(
+            registration=registration, kind=kind, key=key
+        )
+        if not created:
+            return None
     from .tasks import deliver_notice
 
     if _durable_task_queue():

@@ -23,7 +23,7 @@ from .models import Registration, WebinarSessionPage
 
 
 def _public_session(session_id) -> WebinarSessionPage:
-    session = selectors.public_sessions().filter(pk=session_id).first()
+    session = WebinarSessionPage.objects.live().public().filter(pk=session_id).first()
     if session is None:
         raise Http404
     return session

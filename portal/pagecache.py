@@ -9,6 +9,7 @@ the seats shown), replaces; a short lifetime bounds anything else a page shows.
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.core.cache import cache
@@ -60,7 +61,9 @@ class AnonymousPageCacheMiddleware:
             or request.COOKIES
         ):
             return None
-        key = f"paq-page:{generation()}:{request.get_host()}:{request.get_full_path()}"
+        # Hashed: a long query string must not make a key the cache refuses.
+        address = f"{request.get_host()}{request.get_full_path()}".encode()
+        key = f"paq-page:{generation()}:{hashlib.sha256(address).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
             cached["X-Cache"] = "hit"

@@ -181,13 +181,15 @@ def _take_body_slot(session: WebinarSessionPage, ente_id: int) -> bool:
         slots = slots.filter(taken__lt=session.per_body_cap)
     if slots.update(taken=F("taken") + 1):
         return True
-    if BodySeats.objects.filter(session_id=session.pk, ente_id=ente_id).exists():
-        return False  # the body's cap is reached
-    try:
-        with transaction.atomic():
-            BodySeats.objects.create(session_id=session.pk, ente_id=ente_id)
-    except IntegrityError:
-        pass  # created by a concurrent registration of the same body
+    # No row matched: the body's first registration, or its cap is reached, or the row
+    # was created by a transaction that committed after our UPDATE began. Make sure the
+    # row exists, then ask again: the second UPDATE sees every committed row.
+    if not BodySeats.objects.filter(session_id=session.pk, ente_id=ente_id).exists():
+        try:
+            with transaction.atomic():
+                BodySeats.objects.create(session_id=session.pk, ente_id=ente_id)
+        except IntegrityError:
+            pass  # created by a concurrent registration of the same body
     return bool(slots.update(taken=F("taken") + 1))
 
 

@@ -382,3 +382,19 @@ def test_two_server_processes_never_overbook_on_postgresql(session_factory):
     assert confirmed(session).count() == 15
     assert waitlisted(session).count() == 45
     assert seats(session).taken == 15
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.timeout(120)
+def test_concurrent_first_registrations_of_one_body_are_all_kept(session_factory):
+    """The body's counter row is created by whichever registration comes first: the
+    others must find it, not read its absence as a full cap (seen on PostgreSQL)."""
+    session = session_factory(capacity=50)
+    ente = factories.EnteFactory()
+    users = [factories.MembershipFactory(ente=ente).user for _ in range(16)]
+
+    results = _in_threads(lambda user: services.register(session, user), users)
+
+    assert [error for _result, error in results if error] == []
+    assert confirmed(session).count() == 16
+    assert BodySeats.objects.get(session=session, ente=ente).taken == 16

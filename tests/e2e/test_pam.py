@@ -117,7 +117,9 @@ def test_member_plans_and_measures_then_the_expert_comments(live_server, new_pag
     expert_page.get_by_label(label("Commento")).fill("Servono i report di tutti i settori.")
     expert_page.get_by_label(label("Raccomandazioni")).fill("Una scadenza interna al 15 luglio.")
     expert_page.get_by_role("button", name="Pubblica il commento").click()
-    expect(expert_page.locator("section[aria-labelledby=commenti]")).to_contain_text("Servono i report di tutti i settori.")
+    expect(expert_page.locator("section[aria-labelledby=commenti]")).to_contain_text(
+        "Servono i report di tutti i settori."
+    )
     assert ExpertReview.objects.get().status == "a_rischio"
     assert_accessible(expert_page, "pagina del piano (esperto)")
 

@@ -395,7 +395,7 @@ def main() -> None:
                     "-U",
                     "postgres",
                     "-qc",
-                    f"DROP DATABASE IF EXISTS {database}",
+                    f"DROP DATABASE IF EXISTS {database} WITH (FORCE)",
                 ],  # noqa: S607
                 check=False,
             )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import access
+from portal.spreadsheets import safe_cell
 
 from . import selectors, services
 from .emails import preview_issue
@@ -24,7 +25,6 @@ from .forms import DraftForm, ScheduleForm
 from .models import IssueSend, NewsletterIssuePage, Subscriber, SubscriberStatus
 
 # Spreadsheet programs run cells that start with these characters as formulas.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _require(rule, user) -> None:
@@ -168,8 +168,7 @@ def draft(request):
 
 
 def _cell(value) -> str:
-    value = "" if value is None else str(value)
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+    return safe_cell("" if value is None else str(value))
 
 
 def export_subscribers(request):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from forum.chat.views import room_context as chat_room_context
 from portal import access
+from portal.spreadsheets import safe_cell
 
 from . import ics, selectors, services
 from .forms import MaterialShareForm, QuestionForm, SatisfactionForm
@@ -372,11 +373,7 @@ def report_export(request, session_id, fmt):
 
 
 def _spreadsheet_safe(row):
-    """Cells that start like a formula are written as text (CSV/formula injection)."""
-    return [
-        f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-        for value in row
-    ]
+    return [safe_cell(value) for value in row]
 
 
 @login_required

@@ -13,6 +13,8 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 
+from portal.spreadsheets import safe_cell
+
 from .models import PHASE_SHORT
 
 HEADER = [
@@ -33,12 +35,6 @@ HEADER = [
     "Valutazione dell'esperto",
     "Ultima attività",
 ]
-
-
-def _safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _rows(plans):
@@ -74,7 +70,7 @@ def plans_csv_response(plans) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow(HEADER)
     for row in _rows(plans):
-        writer.writerow([_safe(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     return response
 
 
@@ -115,12 +111,12 @@ def plans_xlsx_response(plans, bodies=None) -> HttpResponse:
     sheet = workbook.create_sheet("Piani")
     sheet.append(HEADER)
     for row in _rows(plans):
-        sheet.append([_safe(cell) for cell in row])
+        sheet.append([safe_cell(cell) for cell in row])
     if bodies is not None:
         sheet = workbook.create_sheet("Enti")
         sheet.append(BODY_HEADER)
         for row in _body_rows(bodies):
-            sheet.append([_safe(cell) for cell in row])
+            sheet.append([safe_cell(cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -104,6 +104,9 @@ def waitlist_position(registration: Registration) -> int | None:
 
 
 def session_page_context(session, user) -> dict:
+    speakers = list(session.speakers.select_related("user"))
+    # The policy asks who speaks: answer from the list already read.
+    session.__dict__["speaker_users"] = [speaker.user for speaker in speakers]
     registration = registration_of(session, user)
     seats = SessionSeats.objects.filter(session=session).first()
     may_enter = access.can_enter_live_session(user, session)
@@ -117,7 +120,7 @@ def session_page_context(session, user) -> dict:
         "is_live": session.is_live(),
         "is_past": session.is_past(),
         "is_organiser": access.is_webinar_organiser(user),
-        "speakers": session.speakers.select_related("user"),
+        "speakers": speakers,
     }
 
 

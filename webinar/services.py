@@ -303,7 +303,7 @@ def queue_due_reminders(session: WebinarSessionPage, *, now=None) -> int:
     if not due:
         return 0
     # Only the closest reminder: someone registering an hour before gets one, not two.
-    name = due[-1] if len(due) > 1 else due[0]
+    name = due[-1]
     key = f"{name}@{session.starts_at.isoformat()}"
     with transaction.atomic():
         for registration in session.registrations.filter(status=RegistrationStatus.CONFIRMED):

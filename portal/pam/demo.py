@@ -56,7 +56,11 @@ LEVELS_NOW = {
 
 
 def _assessment(loader, ente, user, when: datetime.datetime, levels: dict) -> SelfAssessment:
-    existing = SelfAssessment.objects.filter(ente=ente, completed_at__date=when.date()).first()
+    # The lookup compares dates in the portal's time zone, so the key must too: late in the
+    # evening (UTC) the UTC date is already the next day in Rome and a second run duplicated.
+    existing = SelfAssessment.objects.filter(
+        ente=ente, completed_at__date=timezone.localdate(when)
+    ).first()
     if existing is not None:
         return existing
     questions = list(AssessmentQuestion.objects.active())

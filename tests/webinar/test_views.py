@@ -318,9 +318,14 @@ def test_my_webinars_queries_do_not_grow_with_registrations(
     client.get("/webinar/i-miei-webinar/")
     with CaptureQueriesContext(connection) as two:
         client.get("/webinar/i-miei-webinar/")
+    # Counted now: every request start empties the connection's query log.
+    with_two = len(two)
     for _ in range(6):
         services.register(session_factory(), participant)
-    with django_assert_max_num_queries(len(two)):
+    # Publishing the new sessions starts a new page generation: the first visit after it
+    # reloads the cached menu and footer, which is not what this test measures.
+    client.get("/webinar/i-miei-webinar/")
+    with django_assert_max_num_queries(with_two):
         client.get("/webinar/i-miei-webinar/")
 
 

@@ -39,9 +39,10 @@ def search_text(query: str) -> str:
 
 
 def _year(value: str) -> int | None:
-    return (
-        int(value) if value.isdigit() and len(value) == 4 and 1990 <= int(value) <= 2100 else None
-    )
+    # ASCII only: "²⁰²³" is isdigit() but int() refuses it.
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
+        return None
+    return int(value) if 1990 <= int(value) <= 2100 else None
 
 
 @dataclass
@@ -50,11 +51,14 @@ class Filters:
     selected: dict[str, list] = field(default_factory=dict)
     query: str = ""
     errors: list[str] = field(default_factory=list)
+    # (param, problem) for machine clients: the API and the exports answer 400 with them
+    # instead of silently widening the result. Problems: "invalid", "too_many", "too_long".
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def from_params(cls, params, facets: tuple[Facet, ...] | None = None):
         facets = facets if facets is not None else cls.FACETS
-        selected, errors = {}, []
+        selected, errors, problems = {}, [], []
         for facet in facets:
             raw = [value.strip() for value in params.getlist(facet.param) if value.strip()]
             values = []
@@ -64,6 +68,7 @@ class Filters:
                 else:
                     parsed = value if value in dict(facet.choices) else None
                 if parsed is None:
+                    problems.append((facet.param, "invalid"))
                     errors.append(
                         _("Il filtro «%(label)s» non ha un valore valido: è stato ignorato.")
                         % {"label": facet.label}
@@ -71,6 +76,7 @@ class Filters:
                 elif parsed not in values:
                     values.append(parsed)
             if len(raw) > MAX_VALUES_PER_FACET:
+                problems.append((facet.param, "too_many"))
                 errors.append(
                     _("Troppi valori per il filtro «%(label)s».") % {"label": facet.label}
                 )
@@ -81,13 +87,18 @@ class Filters:
             query = ""
         query = "".join(ch for ch in query if ch.isprintable()).strip()
         if len(query) > MAX_QUERY_LENGTH:
+            problems.append(("q", "too_long"))
             errors.append(
                 _("La ricerca può contenere al massimo %(n)d caratteri: è stata accorciata.")
                 % {"n": MAX_QUERY_LENGTH}
             )
             query = query[:MAX_QUERY_LENGTH]
         return cls(
-            facets=facets, selected=selected, query=query, errors=list(dict.fromkeys(errors))
+            facets=facets,
+            selected=selected,
+            query=query,
+            errors=list(dict.fromkeys(errors)),
+            problems=list(dict.fromkeys(problems)),
         )
 
     def q_for(self, *, except_param: str | None = None) -> dict:

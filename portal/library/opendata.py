@@ -19,9 +19,16 @@ from django.urls import reverse
 
 from portal.cgp import CgpPhase
 from portal.enti.models import EnteKind
+from portal.spreadsheets import safe_cell
 
 from . import selectors
-from .filters import DocumentFilters, LibraryFilters, PracticeFilters
+from .filters import (
+    MAX_QUERY_LENGTH,
+    MAX_VALUES_PER_FACET,
+    DocumentFilters,
+    LibraryFilters,
+    PracticeFilters,
+)
 from .models import LICENCE, LICENCE_URL, LibraryTopic, MaterialType, PracticeArea
 
 
@@ -43,6 +50,7 @@ class Dataset:
     columns: tuple[Column, ...]
     rows: Callable  # (params) -> queryset of dicts
     url: Callable  # (row dict, context) -> stable URL of the record
+    filters: Callable  # (params) -> the Filters its rows read
 
 
 def _library_rows(params):
@@ -167,6 +175,7 @@ def _datasets() -> dict[str, Dataset]:
                 ),
             ),
             rows=_library_rows,
+            filters=LibraryFilters.from_params,
             url=lambda row, ctx: selectors.page_url(row["url_path"], ctx["prefix"]),
         ),
         "documenti-enti": Dataset(
@@ -207,6 +216,7 @@ def _datasets() -> dict[str, Dataset]:
                 ),
             ),
             rows=_document_rows,
+            filters=DocumentFilters.from_params,
             url=lambda row, ctx: reverse("library:document_detail", args=[row["pk"]]),
         ),
         "buone-pratiche": Dataset(
@@ -235,6 +245,7 @@ def _datasets() -> dict[str, Dataset]:
                 ),
             ),
             rows=_practice_rows,
+            filters=PracticeFilters.from_params,
             url=lambda row, ctx: reverse("library:practice_detail", args=[row["slug"]]),
         ),
     }
@@ -305,6 +316,22 @@ def iter_records(dataset: Dataset, params, ctx: dict):
         last = chunk[-1]["pk"]
 
 
+# The CSV is what people open in a spreadsheet, so its text cells go through the project's
+# one formula guard; the JSON and the API carry the values as stored. Said to the reader
+# in the data dictionary (CSV_NOTE) and in the JSON head.
+CSV_NOTE = (
+    "Nel file CSV i testi che iniziano con =, +, -, @, una tabulazione o un ritorno a capo "
+    "sono preceduti da un apostrofo ('), perché un foglio di calcolo non li esegua come "
+    "formule; il JSON e l'API riportano i valori originali."
+)
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    return safe_cell(value)
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -315,7 +342,7 @@ def csv_stream(dataset: Dataset, params, ctx: dict):
     header = [entry["campo"] for entry in dictionary(dataset)]
     yield "\ufeff" + writer.writerow(header)
     for item in iter_records(dataset, params, ctx):
-        yield writer.writerow(["" if item[key] is None else item[key] for key in header])
+        yield writer.writerow([_csv_cell(item[key]) for key in header])
 
 
 def json_stream(dataset: Dataset, params, ctx: dict):
@@ -325,6 +352,7 @@ def json_stream(dataset: Dataset, params, ctx: dict):
         "licenza": LICENCE,
         "licenza_url": LICENCE_URL,
         "dizionario": dictionary(dataset),
+        "nota_csv": CSV_NOTE,
     }
     yield json.dumps(head, ensure_ascii=False, default=str)[:-1] + ', "record": ['
     first = True
@@ -341,8 +369,36 @@ MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
 
 
-class PaginationError(ValueError):
-    pass
+class ParameterError(ValueError):
+    """A query-string value the API or an export cannot honour. The message is Italian
+    and goes into the 400 answer."""
+
+
+def check_parameters(dataset: Dataset, params) -> None:
+    """Filters a machine client sent that are not valid: an error, not a silently wider
+    result (the HTML pages ignore such values and say so; a script would not notice)."""
+    filters = dataset.filters(params)
+    messages = []
+    for param, problem in filters.problems:
+        if problem == "too_long":
+            messages.append(
+                f"Il parametro «q» può contenere al massimo {MAX_QUERY_LENGTH} caratteri."
+            )
+            continue
+        facet = next(f for f in filters.facets if f.param == param)
+        if problem == "too_many":
+            messages.append(
+                f"Il filtro «{param}» accetta al massimo {MAX_VALUES_PER_FACET} valori."
+            )
+        elif facet.choices is None:
+            messages.append(f"Il filtro «{param}» vuole un anno di quattro cifre (es. 2024).")
+        else:
+            allowed = ", ".join(value for value, _label in facet.choices)
+            messages.append(
+                f"Valore non valido per il filtro «{param}». Valori ammessi: {allowed}."
+            )
+    if messages:
+        raise ParameterError(" ".join(messages))
 
 
 def _bounded_int(params, name: str, default: int, minimum: int, maximum: int, message: str) -> int:
@@ -350,14 +406,15 @@ def _bounded_int(params, name: str, default: int, minimum: int, maximum: int, me
     if raw is None or raw == "":
         return default
     if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-        raise PaginationError(message)
+        raise ParameterError(message)
     value = int(raw)
     if not minimum <= value <= maximum:
-        raise PaginationError(message)
+        raise ParameterError(message)
     return value
 
 
 def api_page(dataset: Dataset, params, ctx: dict, path: str) -> dict:
+    check_parameters(dataset, params)
     limit = _bounded_int(
         params,
         "limit",

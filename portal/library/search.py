@@ -58,15 +58,20 @@ def _practices(user, query: str, phase: str | None):
 
 
 def _documents(query: str):
+    """Public documents by body name, document type or what their file says; the file's
+    text comes along (one join) for the passage shown under the result."""
+    from django.db.models import F
+
     from portal.pam.models import DocumentKind
 
     kinds = [value for value, label in DocumentKind.choices if query.lower() in str(label).lower()]
-    match = Q(ente__name__icontains=query) | Q(kind__in=kinds)
+    match = selectors.document_match_q(query) | Q(kind__in=kinds)
     return (
         selectors.cycle_documents_base()
         .filter(match)
         .select_related("ente__region")
-        .order_by("-year", "ente__name")
+        .annotate(file_text=F("extracted__text"))
+        .order_by("-year", "ente__name", "pk")
     )
 
 

@@ -171,12 +171,25 @@ def oiv_validated_expression():
     return Q(status=DocumentStatus.VALIDATED) | Q(Exists(validation))
 
 
+def document_match_q(query: str) -> Q:
+    """Documents matching a typed query: by the body's name, or by what their file says
+    (every word, through the search index). Always combined with the public documents,
+    so a match in a file that is not public is never shown nor counted."""
+    from portal.pam.search import documents_saying
+
+    match = Q(ente__name__icontains=query)
+    terms = search_text(query)
+    if terms:
+        match |= Q(pk__in=documents_saying(terms))
+    return match
+
+
 def cycle_documents(filters: DocumentFilters):
     from django.db.models import BooleanField, ExpressionWrapper
 
     documents = cycle_documents_base().filter(**filters.q_for())
     if filters.query:
-        documents = documents.filter(ente__name__icontains=filters.query)
+        documents = documents.filter(document_match_q(filters.query))
     return (
         documents.select_related("ente__region")
         .annotate(
@@ -189,8 +202,10 @@ def cycle_documents(filters: DocumentFilters):
 def document_facets(filters: DocumentFilters) -> list[dict]:
     base = cycle_documents_base()
     if filters.query:
-        base = base.filter(ente__name__icontains=filters.query)
-    return _facet_options(base, filters)
+        base = base.filter(document_match_q(filters.query))
+    # The query is applied above: the counts are plain GROUP BYs on what it matched.
+    stripped = DocumentFilters(facets=filters.facets, selected=filters.selected)
+    return _facet_options(base, stripped)
 
 
 MAX_COMPARED = 4
@@ -336,5 +351,7 @@ def project_results() -> dict:
         "enti_by_region": by_region,
         "enti_total": enti.count(),
         "library_by_type": [{"label": types.get(k, k), "count": n} for k, n in library_by_type],
-        "practices_total": GoodPractice.objects.published().count(),
+        "practices_total": access.visible_practices(
+            AnonymousUser(), GoodPractice.objects.all()
+        ).count(),
     }

@@ -1,5 +1,9 @@
 """After migrate (and from the demo): the library's page under the home page, and what
-experts need to publish material and curate practices. Idempotent."""
+experts need to publish material and curate practices. Idempotent.
+
+The library page is created here rather than left to editors: `/biblioteca/`, the
+databases' links to it and the experts' page grants all need it, and the home page's
+`subpage_types` list only content pages, so editors could not add it by hand."""
 
 from __future__ import annotations
 
@@ -16,8 +20,6 @@ def ensure_library(sender=None, **kwargs):
 
     if sender is not None:
         create_permissions(sender, verbosity=0)
-    from .models import LibraryIndexPage
-
     staff, _created = Group.objects.get_or_create(name=access.STAFF_GROUP)
     experts, _created = Group.objects.get_or_create(name=access.EXPERT_GROUP)
     practice_perms = Permission.objects.filter(
@@ -28,23 +30,27 @@ def ensure_library(sender=None, **kwargs):
     )
     for group in (staff, experts):
         group.permissions.add(*practice_perms, *admin_access)
-    index = LibraryIndexPage.objects.first()
-    if index is not None:
-        _grant_experts(experts, index)
+    ensure_library_index()
 
 
 def ensure_library_index():
-    """The library page under the home page (the demo calls this; in production editors
-    add it in the admin, where it may exist once), with the experts' grants."""
+    """The one library page under the home page, with the experts' grants. None when
+    there is no home page yet (a flushed database) or another page holds the slug."""
+    from wagtail.models import Page
+
     from portal.pages.models import HomePage
 
     from .models import LibraryIndexPage
 
+    if Page.get_first_root_node() is None:
+        return None
     home = HomePage.objects.first()
     if home is None:
         return None
     index = LibraryIndexPage.objects.first()
     if index is None:
+        if home.get_children().filter(slug=LIBRARY_SLUG).exists():
+            return None  # someone else's page holds the slug: leave it alone
         index = LibraryIndexPage(
             title=LIBRARY_TITLE,
             slug=LIBRARY_SLUG,

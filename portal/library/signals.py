@@ -22,9 +22,15 @@ def _connect_documents():
         # Moving a file between collections does not change what it says.
         if update_fields and "file" not in update_fields:
             return
-        from .services import document_text_store
+        from django.db import transaction
 
-        document_text_store(document=instance)
+        from .tasks import extract_document_text
+
+        document_id = instance.pk
+        # Read in a task after commit: the upload request never waits for a long PDF.
+        transaction.on_commit(
+            lambda: extract_document_text.enqueue(document_id=document_id), robust=True
+        )
 
 
 _connect_documents()

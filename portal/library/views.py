@@ -5,7 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
@@ -210,6 +216,7 @@ def opendata_index(request):
             "entries": entries,
             "licence": opendata.LICENCE,
             "licence_url": opendata.LICENCE_URL,
+            "csv_note": opendata.CSV_NOTE,
             "library_url": _library_url(),
         },
     )
@@ -220,6 +227,10 @@ def opendata_export(request, dataset: str, fmt: str):
     spec = opendata.datasets().get(dataset)
     if spec is None or fmt not in ("csv", "json"):
         raise Http404
+    try:
+        opendata.check_parameters(spec, request.GET)
+    except opendata.ParameterError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     ctx = opendata.context_for(request)
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -241,11 +252,14 @@ def api_list(request, dataset: str):
         return JsonResponse(
             {"errore": f"Banca dati sconosciuta. Disponibili: {', '.join(opendata.datasets())}."},
             status=404,
+            json_dumps_params={"ensure_ascii": False},
         )
     try:
         body = opendata.api_page(spec, request.GET, opendata.context_for(request), request.path)
-    except opendata.PaginationError as error:
-        return JsonResponse({"errore": str(error)}, status=400)
+    except opendata.ParameterError as error:
+        return JsonResponse(
+            {"errore": str(error)}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response

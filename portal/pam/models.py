@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from portal.enti.models import Ente
 from portal.pages.models import private_storage
@@ -613,6 +614,29 @@ class CycleDocument(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.year}"
 
+    # --- The file's text, for the public documents database's search ------------------
+    # A new or replaced file is read by a background task after commit (see search.py),
+    # never in the request that uploads it. The file name the row was loaded with tells
+    # save() whether the file changed, without a query.
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        name = self.file.name or ""
+        if (update_fields is None or "file" in update_fields) and name != (
+            getattr(self, "_stored_file_name", "") or ""
+        ):
+            from .search import schedule_text_extraction
+
+            schedule_text_extraction(self.pk)
+        self._stored_file_name = name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_file_name = instance.__dict__.get("file")
+        return instance
+
     def clean(self):
         if self.status == DocumentStatus.PUBLISHED and not (self.file or self.link):
             raise ValidationError(
@@ -630,6 +654,30 @@ class CycleDocument(models.Model):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return not self.is_done and self.due_date < (today or timezone.localdate())
+
+
+class CycleDocumentText(index.Indexed, models.Model):
+    """What the file of a body's cycle document says, for the search of the public
+    documents database. A row of its own, so that saving a document's status does not
+    index its text again; which documents may be shown is decided by the access policy
+    on CycleDocument, never here (see `search.documents_saying`)."""
+
+    document = models.OneToOneField(
+        CycleDocument, on_delete=models.CASCADE, primary_key=True, related_name="extracted"
+    )
+    file_name = models.CharField(_("file letto"), max_length=255)
+    text = models.TextField(_("testo"), blank=True)
+    error = models.CharField(_("errore"), max_length=200, blank=True)
+    extracted_at = models.DateTimeField(_("estratto il"), default=timezone.now)
+
+    search_fields = [index.SearchField("text")]
+
+    class Meta:
+        verbose_name = _("testo di un documento del ciclo")
+        verbose_name_plural = _("testi dei documenti del ciclo")
+
+    def __str__(self):
+        return self.file_name
 
 
 class ReminderSent(models.Model):

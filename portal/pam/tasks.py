@@ -59,3 +59,12 @@ def send_expert_digest(*, expert_id: int) -> int:
         context={"expert": expert, "lists": lists, "url": absolute_url(reverse("pam:board"))},
     )
     return 1
+
+
+@task()
+def extract_cycle_document_text(*, document_id: int) -> bool:
+    """Read the text of a cycle document's new file for the documents database search."""
+    from .search import cycle_document_text_store
+
+    row = cycle_document_text_store(document_id)
+    return row is not None and not row.error

@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import TestCase
 from wagtail.models import Collection
 
 from portal import access
@@ -80,7 +81,9 @@ def make_document(title: str, content: bytes, name: str, collection=None) -> Por
     collection = collection or Collection.objects.get(depth=2, name=PUBLIC_COLLECTION)
     document = PortalDocument(title=title, collection=collection)
     document.file.save(name, ContentFile(content), save=False)
-    document.save()
+    # The text is read by a task after commit, which a test's transaction never reaches.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        document.save()
     return document
 
 

@@ -55,6 +55,30 @@ def test_document_facets_count_only_public_documents(client, world):
     assert {o["value"]: o["count"] for o in regions["options"]} == {"CAM": 1}
 
 
+@pytest.mark.parametrize("path", ["/banche-dati/documenti/", "/banche-dati/buone-pratiche/"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "' OR 1=1 --"},
+        {"q": '"unbalanced NEAR(a b) OR *'},
+        {"q": "(?:a+)+$"},
+        {"q": "\u202e\ufeff🙂"},
+        {"q": "x" * 5000},
+        {"anno": "²⁰²⁴", "regione": "' OR 1=1 --", "tipologia": "\u0000"},
+        {"documento": ["smvp"] * 50, "ambito": "x" * 5000},
+        {"pagina": "-1"},
+        {"pagina": "9" * 5000},
+    ],
+    ids=["sql", "fts", "regex", "unicode", "long", "bad-values", "many", "page-neg", "page-huge"],
+)
+def test_database_lists_answer_hostile_input_calmly(client, world, path, params):
+    response = client.get(path, params)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Università di Foggia" not in html.split('id="risultati"', 1)[1]
+
+
 def test_bodies_are_compared_side_by_side(client, world):
     response = client.get(
         "/banche-dati/documenti/confronta/", {"enti": [world["ente_a"].pk], "anno": "2024"}
@@ -137,6 +161,60 @@ def test_every_database_exports_json_with_its_data_dictionary(client, world, dat
     assert set(data["record"][0]) == fields
 
 
+FORMULAS = ['=HYPERLINK("http://x.example")', "+1+1", "-2+3", "@SUM(A1)", "\tA", "\rB"]
+
+
+def practice_with_formulas(world):
+    practice = world["practice"]
+    practice.title, practice.problem = FORMULAS[0], FORMULAS[1]
+    practice.solution, practice.results = FORMULAS[2], FORMULAS[3]
+    practice.contacts = FORMULAS[4]
+    practice.save()
+    item = world["public_item"]
+    item.summary = FORMULAS[5]
+    item.save_revision().publish()
+    return practice
+
+
+def test_the_csv_neutralises_formula_like_text_cells(client, world):
+    practice_with_formulas(world)
+
+    practices = list(
+        csv.DictReader(io.StringIO(body(client.get("/banche-dati/dati-aperti/buone-pratiche.csv"))))
+    )
+    library = list(
+        csv.DictReader(io.StringIO(body(client.get("/banche-dati/dati-aperti/biblioteca.csv"))))
+    )
+
+    row = next(r for r in practices if r["codice"] == "cruscotto-tempi-pagamento")
+    assert [row[k] for k in ("titolo", "problema", "soluzione", "risultati", "contatti")] == [
+        "'" + value for value in FORMULAS[:5]
+    ]
+    assert row["anno"] == "2024"  # numbers are not text: left alone
+    assert next(r for r in library if r["id"] == str(world["public_item"].pk))["sintesi"] == (
+        "'" + FORMULAS[5]
+    )
+
+
+def test_the_json_and_the_api_keep_the_values_as_stored(client, world):
+    practice_with_formulas(world)
+
+    export = json.loads(body(client.get("/banche-dati/dati-aperti/buone-pratiche.json")))
+    api = client.get("/banche-dati/api/buone-pratiche/").json()
+
+    for records in (export["record"], api["record"]):
+        row = next(r for r in records if r["codice"] == "cruscotto-tempi-pagamento")
+        assert row["titolo"] == FORMULAS[0]
+        assert row["problema"] == FORMULAS[1]
+    assert "apostrofo" in export["nota_csv"]
+
+
+def test_the_data_dictionary_says_how_the_csv_guards_formulas(client, world):
+    html = client.get("/banche-dati/dati-aperti/").content.decode()
+
+    assert "preceduti da un apostrofo" in html
+
+
 def test_the_export_follows_the_filters(client, world):
     data = json.loads(
         body(client.get("/banche-dati/dati-aperti/documenti-enti.json", {"regione": "PUG"}))
@@ -217,10 +295,33 @@ def test_an_offset_past_the_end_is_an_empty_page(client, world):
     assert data["totale"] == 1
 
 
-def test_api_filters_with_hostile_values_are_ignored(client, world):
-    response = client.get("/banche-dati/api/biblioteca/", {"fase": "' OR 1=1 --", "q": "(?:a+)+$"})
+@pytest.mark.parametrize(
+    "params, says",
+    [
+        ({"fase": "' OR 1=1 --"}, "Valore non valido per il filtro «fase»"),
+        ({"anno": "2024 OR 1=1"}, "anno di quattro cifre"),
+        ({"anno": "²⁰²⁴"}, "anno di quattro cifre"),
+        ({"materiale": "x" * 10_000}, "Valori ammessi: guida"),
+        ({"tema": [f"v{i}" for i in range(50)]}, "al massimo 10 valori"),
+        ({"q": "indicatori " * 100}, "al massimo 200 caratteri"),
+    ],
+)
+def test_api_and_exports_refuse_unknown_filter_values_in_italian(client, world, params, says):
+    # A script asking for a filter that does not exist gets an error, not every record.
+    api = client.get("/banche-dati/api/biblioteca/", params)
+    export = client.get("/banche-dati/dati-aperti/biblioteca.csv", params)
+
+    assert api.status_code == 400
+    assert says in api.json()["errore"]
+    assert export.status_code == 400
+    assert says in export.content.decode()
+
+
+def test_api_text_queries_with_search_syntax_are_plain_words(client, world):
+    response = client.get("/banche-dati/api/biblioteca/", {"q": '(?:a+)+$ " OR 1=1 -- *'})
 
     assert response.status_code == 200
+    assert response.json()["totale"] == 0
 
 
 @pytest.mark.parametrize("pk", ["0", "999999", "99999999999999999999"])

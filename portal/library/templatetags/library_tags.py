@@ -51,3 +51,15 @@ def excerpt(text, query, size: int = 240) -> str:
     start = max(0, position - size // 3) if position >= 0 else 0
     snippet = text[start : start + size]
     return ("…" if start else "") + snippet + ("…" if start + size < len(text) else "")
+
+
+@register.filter
+def file_passage(text, query) -> str:
+    """The passage of a file's text around the searched words, or "" when the file does
+    not say them (the result matched by its name or type instead)."""
+    text = str(text or "")
+    terms = [term for term in str(query or "").lower().split() if len(term) >= 3]
+    lowered = text.lower()
+    if not any((term[:-1] if len(term) > 4 else term) in lowered for term in terms):
+        return ""
+    return excerpt(text, query)

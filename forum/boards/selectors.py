@@ -134,7 +134,11 @@ def annotate_unread(topics, user):
 
 def board_topics(board: Board, user, *, expert_only: bool = False, moderator: bool = False):
     """A board's topics: pinned first, then by last activity; hidden ones for moderators."""
-    topics = Topic.objects.filter(board=board).select_related("author", "last_post_author")
+    topics = (
+        Topic.objects.filter(board=board)
+        .select_related("author", "last_post_author")
+        .only(*_fields(Topic), *_person("author"), *_person("last_post_author"))
+    )
     if not moderator:
         topics = topics.filter(hidden=False)
     if expert_only:
@@ -148,15 +152,55 @@ def board_page(board: Board, user, *, page: str | None, expert_only=False, moder
     return Paginator(topics, TOPICS_PER_PAGE).get_page(page)
 
 
+# What pages print of a person (its __str__ is the full name, else the email): reading
+# only these columns keeps a page's joins narrow.
+PERSON_FIELDS = ("first_name", "last_name", "email", "job_title")
+# What the policy reads of a board and its area (`access.can_view_board`,
+# `can_moderate_board`) and what pages print of the board. A reserved area is a Wagtail
+# page: selecting all its columns made the topic's query cost more than its page of posts.
+BOARD_FIELDS = (
+    "kind",
+    "slug",
+    "title",
+    "area_id",
+    "area__scope",
+    "area__ente_id",
+    "area__region_id",
+    "area__task_team_id",
+    "area__ente__region_id",
+)
+
+
+def _fields(model, *, exclude=()) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in exclude]
+
+
+def _person(relation: str) -> list[str]:
+    return [f"{relation}__{name}" for name in PERSON_FIELDS]
+
+
 def topic_posts(topic: Topic, page: int) -> list[Post]:
     """Page N of a topic: the posts numbered ((N-1)·size, N·size], read through the
-    (topic, number) index — no OFFSET, so every page costs the same."""
+    (topic, number) index — no OFFSET, so every page costs the same. The Markdown source
+    stays in the database: pages print the HTML rendered when the post was written. A
+    page holding attachments or a recommended answer reads them with one query each."""
     start = (page - 1) * POSTS_PER_PAGE
     posts = list(
         Post.objects.filter(topic=topic, number__gt=start, number__lte=start + POSTS_PER_PAGE)
-        .select_related("author", "recommended_by")
+        .select_related("author")
+        .only(*_fields(Post, exclude=("body",)), *_person("author"))
         .order_by("number")
     )
+    # Who recommended an answer: read only when the page holds one (a second join on the
+    # users table cost every page as much as the rest of its posts' query).
+    recommended = [post for post in posts if post.recommended_by_id]
+    if recommended:
+        from django.contrib.auth import get_user_model
+
+        people = get_user_model().objects.only(*PERSON_FIELDS)
+        by_id = {p.pk: p for p in people.filter(pk__in={x.recommended_by_id for x in recommended})}
+        for post in recommended:
+            post.recommended_by = by_id.get(post.recommended_by_id)
     with_files = [post for post in posts if post.attachment_count]
     if with_files:
         prefetch_related_objects(
@@ -174,7 +218,12 @@ def topic_posts(topic: Topic, page: int) -> list[Post]:
 
 def topic_with_state(topic_id: int, user):
     """The topic with whether the user follows it (one query with the access check's)."""
-    topics = Topic.objects.select_related("board__area__ente", "assigned_to", "author")
+    topics = Topic.objects.select_related("board__area__ente", "assigned_to", "author").only(
+        *_fields(Topic),
+        *(f"board__{name}" for name in BOARD_FIELDS),
+        *_person("assigned_to"),
+        *_person("author"),
+    )
     if access.scope_for(user).authenticated:
         topics = topics.annotate(
             following=Exists(Subscription.objects.filter(topic=OuterRef("pk"), user=user)),
@@ -228,7 +277,9 @@ def open_reports(user):
 
 def board_with_state(slug: str, user) -> Board | None:
     """The board with whether the user follows it, in one query."""
-    boards = Board.objects.select_related("area__ente")
+    boards = Board.objects.select_related("area__ente").only(
+        *BOARD_FIELDS, "description", "topic_count", "post_count"
+    )
     if access.scope_for(user).authenticated:
         boards = boards.annotate(
             following=Exists(Subscription.objects.filter(board=OuterRef("pk"), user=user))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from portal import access
 
-from . import selectors, services
+from . import fragments, selectors, services
 from .forms import (
     EditForm,
     MoveForm,
@@ -97,6 +97,7 @@ def board_detail(request, slug: str):
     topics = list(page.object_list)
     for topic in topics:
         topic.first_unread_page = topic.last_read // POSTS_PER_PAGE + 1
+    fragments.attach_topic_rows(topics)
     return render(
         request,
         "forum/board_detail.html",
@@ -110,6 +111,38 @@ def board_detail(request, slug: str):
             "following": getattr(board, "following", False),
         },
     )
+
+
+def _url_for_pk(name: str):
+    """A builder of `name`'s URL for any pk, from one reverse (a page of 20 posts would
+    otherwise reverse the same route 20 times)."""
+    sentinel = "2147483647"
+    head, tail = reverse(name, kwargs={"pk": int(sentinel)}).split(sentinel, 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _post_actions(user, posts, *, topic, can_reply, can_recommend, moderator) -> None:
+    """The buttons under each post for this reader, decided once per page from the
+    policy's answers for the topic (as `access.can_edit_post` decides: the author, on a
+    post neither hidden nor deleted, while they may reply)."""
+    quote = reverse("boards:reply", kwargs={"pk": topic.pk}) + "?cita="
+    edit, report = _url_for_pk("boards:post_edit"), _url_for_pk("boards:post_report")
+    recommend, moderate = _url_for_pk("boards:post_recommend"), _url_for_pk("boards:post_moderate")
+    for post in posts:
+        if post.is_deleted:
+            continue
+        number = str(post.number)
+        visible = not post.hidden
+        post.actions = {
+            "number": number,
+            "quote": quote + number if can_reply and visible else "",
+            "edit": edit(post.pk) if post.author_id == user.pk and can_reply and visible else "",
+            "recommend": recommend(post.pk)
+            if can_recommend and post.number > 1 and visible
+            else "",
+            "report": report(post.pk) if post.author_id != user.pk else "",
+            "moderate": moderate(post.pk) if moderator else "",
+        }
 
 
 @cached_for_visitors
@@ -128,7 +161,25 @@ def topic_detail(request, pk: int):
             number=posts[-1].number,
             last_read=getattr(topic, "last_read", None),
         )
+    last_read = getattr(topic, "last_read", None)
+    for post in posts:
+        # Set for every reader: a name the template misses costs three caught exceptions.
+        post.is_new = last_read is not None and (
+            post.number > last_read and post.author_id != request.user.pk
+        )
+        post.actions = None
+    fragments.attach(posts, moderator=moderator, assigned_to_id=topic.assigned_to_id)
     can_reply = access.can_reply_to_topic(request.user, topic)
+    can_recommend = access.can_recommend_answer(request.user, board)
+    if request.user.is_authenticated:
+        _post_actions(
+            request.user,
+            posts,
+            topic=topic,
+            can_reply=can_reply,
+            can_recommend=can_recommend,
+            moderator=moderator,
+        )
     can_promote = access.can_promote_topic(request.user, board)
     extra = {}
     if moderator:
@@ -160,11 +211,9 @@ def topic_detail(request, pk: int):
             "pages": Paginator(range(topic.last_number or 1), POSTS_PER_PAGE).get_page(page),
             "moderator": moderator,
             "can_reply": can_reply,
-            "can_recommend": access.can_recommend_answer(request.user, board),
+            "can_recommend": can_recommend,
             "can_promote": can_promote,
             "reply_form": ReplyForm() if can_reply else None,
-            "last_read": getattr(topic, "last_read", None),
-            "user_id": request.user.pk,
         },
     )
 

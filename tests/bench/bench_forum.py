@@ -299,6 +299,8 @@ def main() -> None:
         print(json.dumps(child(args.seconds)))
         return
 
+    # The machine may be shared: the load before and after says how far to trust a run.
+    load_before = [round(x, 2) for x in os.getloadavg()]
     workdir = Path(tempfile.mkdtemp(prefix="paq-bench-forum-"))
     base_env = {
         **os.environ,
@@ -333,6 +335,10 @@ def main() -> None:
                 "posts_in_topic": POSTS_IN_TOPIC,
                 "topics_in_board": TOPICS_IN_BOARD,
                 "seconds_per_measure": args.seconds,
+                "load_average_before_after": [
+                    load_before,
+                    [round(x, 2) for x in os.getloadavg()],
+                ],
                 "results": {r["database"]: r for r in results},
             }
         )

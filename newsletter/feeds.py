@@ -6,6 +6,8 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from portal import access
+
 from .models import NewsletterIssuePage
 
 FEED_ITEMS = 20
@@ -18,8 +20,7 @@ class IssuesRssFeed(Feed):
 
     def items(self):
         return (
-            NewsletterIssuePage.objects.live()
-            .public()
+            access.public_pages(NewsletterIssuePage.objects.live())
             .defer_streamfields()
             .order_by("-issue_date", "-pk")[:FEED_ITEMS]
         )

@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal import access
+
 from .blocks import IssueStreamBlock
 
 NEWSLETTER_SLUG = "newsletter"
@@ -58,9 +60,7 @@ class NewsletterIndexPage(Page):
 
     def issues(self):
         return (
-            NewsletterIssuePage.objects.child_of(self)
-            .live()
-            .public()
+            access.public_pages(NewsletterIssuePage.objects.child_of(self).live())
             .defer_streamfields()
             .order_by("-issue_date", "-pk")
         )

@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from portal import access
+
 
 @dataclass(frozen=True)
 class WebinarItem:
@@ -103,8 +105,7 @@ def articles_published_between(start: datetime, end: datetime):
     from portal.pages.models import ContentPage
 
     return (
-        ContentPage.objects.live()
-        .public()
+        access.public_pages(ContentPage.objects.live())
         .filter(first_published_at__gte=start, first_published_at__lt=end)
         .defer_streamfields()
         .order_by("first_published_at")
@@ -115,8 +116,6 @@ def public_documents_between(start: datetime, end: datetime):
     """Documents added in the window that anyone may read (none from reserved areas)."""
     from django.contrib.auth.models import AnonymousUser
     from wagtail.documents import get_document_model
-
-    from portal import access
 
     documents = get_document_model().objects.filter(created_at__gte=start, created_at__lt=end)
     return list(access.visible_documents(AnonymousUser(), documents).order_by("created_at"))

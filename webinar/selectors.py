@@ -30,8 +30,7 @@ WHEN_CHOICES = [("prossimi", "In programma"), ("passati", "Già svolti"), ("tutt
 
 def public_sessions():
     return (
-        WebinarSessionPage.objects.live()
-        .public()
+        access.public_pages(WebinarSessionPage.objects.live())
         .select_related("seats")
         .prefetch_related(
             Prefetch("speakers", queryset=SessionSpeaker.objects.select_related("user"))
@@ -72,7 +71,10 @@ def programme(index, params) -> dict:
     recent = now - timedelta(hours=4)
     upcoming = sessions.filter(starts_at__gte=recent).order_by("starts_at")
     past = sessions.filter(starts_at__lt=recent).order_by("-starts_at")
-    cycles = {cycle.pk: cycle for cycle in WebinarCyclePage.objects.child_of(index).live().public()}
+    cycles = {
+        cycle.pk: cycle
+        for cycle in access.public_pages(WebinarCyclePage.objects.child_of(index).live())
+    }
     return {
         "upcoming": list(upcoming) if when in ("prossimi", "tutti") else [],
         "past": list(past) if when in ("passati", "tutti") else [],

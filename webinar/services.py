@@ -75,44 +75,62 @@ def register(session: WebinarSessionPage, user, *, now=None) -> tuple[Registrati
     if state != "open":
         raise ValidationError(REGISTRATION_REFUSALS[state], code=state)
     ente = body_of(user)
+    try:
+        # The common case, a first registration: one transaction that reads nothing,
+        # seats then the INSERT. If the person is already in (a double click, a retried
+        # request, a return after cancelling) the unique constraint undoes all of it.
+        with transaction.atomic():
+            registration = Registration(session=session, user=user, ente=ente, requested_at=now)
+            _seat(session, registration, now)
+            registration.save(force_insert=True)
+            _registered(registration, now)
+        return registration, True
+    except IntegrityError:
+        pass
+    except ValidationError:
+        # A full body cap may be this person's own registration (a second click).
+        existing = Registration.objects.filter(session=session, user=user).first()
+        if existing is not None and existing.is_active:
+            return existing, False
+        raise
     with transaction.atomic():
-        registration = (
-            Registration.objects.select_for_update().filter(session=session, user=user).first()
-        )
-        if registration is not None and registration.is_active:
+        registration = Registration.objects.select_for_update().get(session=session, user=user)
+        if registration.is_active:
             return registration, False
-        if registration is None:
-            registration = Registration(session=session, user=user, requested_at=now)
         registration.ente = ente
         registration.requested_at = now
         registration.cancelled_at = None
-        try:
-            # Seats first, then one INSERT with the outcome: if the same person's other
-            # request got there first, the savepoint gives the seats back.
-            with transaction.atomic():
-                if ente is not None and not _take_body_slot(session, ente.pk):
-                    raise ValidationError(
-                        f"{ente} ha già raggiunto il numero massimo di iscritti "
-                        f"({session.per_body_cap}) per questo webinar.",
-                        code="body_cap",
-                    )
-                registration.holds_seat = _take_seat(session.pk)
-                if registration.holds_seat:
-                    registration.status = RegistrationStatus.CONFIRMED
-                    registration.confirmed_at = now
-                else:
-                    registration.status = RegistrationStatus.WAITLISTED
-                registration.save()
-        except IntegrityError:
-            return Registration.objects.get(session=session, user=user), False
-        _seats_changed()
-        notify(
-            registration,
-            NoticeKind.CONFIRMED if registration.holds_seat else NoticeKind.WAITLISTED,
-            key=now.isoformat(),
-            fresh=True,
-        )
+        _seat(session, registration, now)
+        registration.save()
+        _registered(registration, now)
     return registration, True
+
+
+def _seat(session: WebinarSessionPage, registration: Registration, now) -> None:
+    """Take the body's slot and a seat for a registration about to be saved: confirmed
+    if a seat is free, waitlisted otherwise; refused if the body is over its cap."""
+    if registration.ente_id is not None and not _take_body_slot(session, registration.ente_id):
+        raise ValidationError(
+            f"{registration.ente} ha già raggiunto il numero massimo di iscritti "
+            f"({session.per_body_cap}) per questo webinar.",
+            code="body_cap",
+        )
+    registration.holds_seat = _take_seat(session.pk)
+    if registration.holds_seat:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+
+
+def _registered(registration: Registration, now) -> None:
+    _seats_changed()
+    notify(
+        registration,
+        NoticeKind.CONFIRMED if registration.holds_seat else NoticeKind.WAITLISTED,
+        key=now.isoformat(),
+        fresh=True,
+    )
 
 
 def cancel(registration: Registration, *, now=None) -> bool:

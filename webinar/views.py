@@ -24,7 +24,7 @@ from .models import Registration, WebinarSessionPage
 
 
 def _public_session(session_id) -> WebinarSessionPage:
-    session = WebinarSessionPage.objects.live().public().filter(pk=session_id).first()
+    session = access.public_pages(WebinarSessionPage.objects.live()).filter(pk=session_id).first()
     if session is None:
         raise Http404
     return session

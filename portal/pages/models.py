@@ -204,7 +204,7 @@ class ContentPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["children"] = self.get_children().live().public().in_menu()
+        context["children"] = access.public_pages(self.get_children().live().in_menu())
         return context
 
 

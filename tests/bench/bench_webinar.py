@@ -12,8 +12,11 @@ POSTs at once and waits for every answer (time to drain); afterwards the databas
 hold exactly 100 confirmed and 400 waitlisted registrations, 100 confirmation notices
 and 100 queued email tasks, and every answer must be the redirect back to the session.
 
-The baseline, in the same run, servers and database: `webinar_baseline.py` (one
-conditional UPDATE and one INSERT per request, no framework). Also reported: requests
+Two baselines, in the same run, on the same kind of servers and the same database:
+the minimal correct registration view (`webinar_site.py`: the same settings and
+middleware, one conditional UPDATE and one INSERT, nothing else), which is what the aim
+compares with, and the same two statements with no framework at all
+(`webinar_baseline.py`), the floor under both. Also reported: requests
 per second (wrk) and queries of the programme page and a session page, anonymous and
 logged in; the anonymous pages come from the cache with 0 queries and no cookie.
 The last line printed is one JSON object with every figure.
@@ -83,18 +86,22 @@ index = WebinarIndexPage.objects.get()
 cycle = WebinarCyclePage(title="Ciclo del benchmark", slug="ciclo-benchmark")
 index.add_child(instance=cycle)
 cycle.save_revision().publish()
-pages = []
-for number in range(repetitions):
-    page = WebinarSessionPage(
-        title=f"Corsa all'iscrizione {{number + 1}}", slug=f"corsa-{{number + 1}}",
-        starts_at=timezone.now() + timedelta(days=14, hours=number), theme=WebinarTheme.OBIETTIVI,
-        cgp_phase=CgpPhase.OBIETTIVI, summary="Sessione del benchmark.", capacity=capacity,
-        meeting_url="https://meet.example.it/bench",
-    )
-    cycle.add_child(instance=page)
-    page.save_revision().publish()
-    pages.append({{"id": page.pk, "path": page.url}})
-print(json.dumps({{"sessions": sessions, "users": [u.pk for u in people], "pages": pages,
+def session_pages(prefix):
+    pages = []
+    for number in range(repetitions):
+        page = WebinarSessionPage(
+            title=f"{{prefix}} {{number + 1}}", slug=f"{{prefix.lower()}}-{{number + 1}}",
+            starts_at=timezone.now() + timedelta(days=14, hours=number),
+            theme=WebinarTheme.OBIETTIVI, cgp_phase=CgpPhase.OBIETTIVI,
+            summary="Sessione del benchmark.", capacity=capacity,
+            meeting_url="https://meet.example.it/bench",
+        )
+        cycle.add_child(instance=page)
+        page.save_revision().publish()
+        pages.append({{"id": page.pk, "path": page.url}})
+    return pages
+print(json.dumps({{"sessions": sessions, "users": [u.pk for u in people],
+                  "pages": session_pages("Corsa"), "baseline_pages": session_pages("Base"),
                   "index": index.url}}))
 """
 
@@ -163,7 +170,8 @@ print(json.dumps(out))
 def portal_env(database: dict[str, str]) -> dict[str, str]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        # Production settings plus the baseline view's URL (tests/bench/webinar_site.py).
+        "DJANGO_SETTINGS_MODULE": "tests.bench.webinar_settings",
         "SECRET_KEY": SECRET,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
@@ -231,13 +239,13 @@ async def _rush(requests: list[tuple[int, bytes]]) -> tuple[float, list[tuple[in
     return time.perf_counter() - started, results
 
 
-def portal_requests(ports, data, page) -> list[tuple[int, bytes]]:
+def portal_requests(ports, data, page, url="/webinar/{id}/iscrizione/") -> list[tuple[int, bytes]]:
     requests = []
     for number, session_key in enumerate(data["sessions"]):
         token = secrets.token_hex(16)  # any 32-character secret: cookie and header agree
         body = b""
         payload = (
-            f"POST /webinar/{page['id']}/iscrizione/ HTTP/1.1\r\n"
+            f"POST {url.format(id=page['id'])} HTTP/1.1\r\n"
             "Host: 127.0.0.1\r\n"
             f"Cookie: sessionid={session_key}; csrftoken={token}\r\n"
             f"X-CSRFToken: {token}\r\n"
@@ -325,70 +333,112 @@ def start_servers(kind: str, processes: int, env: dict, baseline: bool = False) 
     return [gunicorn(app, env, processes).start()]
 
 
+def _served_rush(
+    server, processes, env, requests_for, raw=False
+) -> tuple[float, list[tuple[int, str]]]:
+    """One rush on fresh servers, stopped before anyone counts: a daphne process keeps a
+    database connection per request thread, and PostgreSQL has only so many."""
+    servers = start_servers(server, processes, env, baseline=raw)
+    try:
+        for process in servers:  # a first request loads the URLconf and the database
+            subprocess.run(
+                ["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{process.port}/"],
+                check=False,
+            )
+        return asyncio.run(_rush(requests_for([s.port for s in servers])))
+    finally:
+        for process in servers:
+            process.stop()
+
+
+def _median_spread(runs: list[dict]) -> dict:
+    seconds = [r["seconds"] for r in runs]
+    return {
+        "median": round(statistics.median(seconds), 3),
+        "min": min(seconds),
+        "max": max(seconds),
+    }
+
+
 def run_profile(name, env, baseline_db, data, offset, server, processes, repetitions, page_s):
-    base_env = {**env, "BASELINE_DATABASE": baseline_db}
+    raw_env = {**env, "BASELINE_DATABASE": baseline_db}
     from tests.bench import webinar_baseline
 
     webinar_baseline.DATABASE = baseline_db
     rows = [offset + n + 1 for n in range(repetitions)]
     webinar_baseline.setup([(row, CAPACITY) for row in rows])
 
-    runs, baseline_runs = [], []
+    runs, view_runs, raw_runs = [], [], []
     for number in range(repetitions):
-        # Fresh servers for every rush, stopped before counting: a daphne process keeps a
-        # database connection per request thread, and PostgreSQL has only so many.
         page = data["pages"][offset + number]
-        portal = start_servers(server, processes, env)
-        try:
-            for process in portal:  # a first request loads the URLconf and the database
-                subprocess.run(
-                    ["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{process.port}/"],
-                    check=False,
-                )
-            seconds, answers = asyncio.run(
-                _rush(portal_requests([s.port for s in portal], data, page))
-            )
-        finally:
-            for process in portal:
-                process.stop()
+        seconds, answers = _served_rush(
+            server, processes, env, lambda ports, page=page: portal_requests(ports, data, page)
+        )
         ok = sum(
             1 for status, location in answers if status == 302 and location.endswith(page["path"])
         )
         counts = run_python(env, COUNT_SCRIPT.format(session_id=page["id"]))
-        run = {"seconds": round(seconds, 3), "errors": USERS - ok, **counts}
-        runs.append(run)
-        print(f"[{name}] portal {number + 1}: {run}", flush=True)
+        runs.append({"seconds": round(seconds, 3), "errors": USERS - ok, **counts})
+        print(f"[{name}] portal {number + 1}: {runs[-1]}", flush=True)
 
-        baseline = start_servers(server, processes, base_env, baseline=True)
-        try:
-            base_seconds, base_answers = asyncio.run(
-                _rush(baseline_requests([s.port for s in baseline], data, rows[number]))
-            )
-        finally:
-            for process in baseline:
-                process.stop()
-        base_counts = webinar_baseline.counts(rows[number])
-        baseline_runs.append(
+        # The minimal Django view, same servers' settings and database (webinar_site.py).
+        view_page = data["baseline_pages"][offset + number]
+        seconds, answers = _served_rush(
+            server,
+            processes,
+            env,
+            lambda ports, page=view_page: portal_requests(
+                ports, data, page, url="/__baseline__/iscrizione/{id}/"
+            ),
+        )
+        counts = run_python(env, COUNT_SCRIPT.format(session_id=view_page["id"]))
+        view_runs.append(
             {
-                "seconds": round(base_seconds, 3),
-                "errors": sum(1 for status, _ in base_answers if status != 200),
-                "confirmed": base_counts.get("confirmed", 0),
-                "waitlisted": base_counts.get("waitlisted", 0),
+                "seconds": round(seconds, 3),
+                "errors": sum(1 for status, _ in answers if status != 302),
+                "confirmed": counts["confirmed"],
+                "waitlisted": counts["waitlisted"],
             }
         )
-        print(f"[{name}] baseline {number + 1}: {baseline_runs[-1]}", flush=True)
+        print(f"[{name}] baseline view {number + 1}: {view_runs[-1]}", flush=True)
+
+        # No framework at all: the floor under both (webinar_baseline.py).
+        seconds, answers = _served_rush(
+            server,
+            processes,
+            raw_env,
+            lambda ports, row=rows[number]: baseline_requests(ports, data, row),
+            raw=True,
+        )
+        raw_counts = webinar_baseline.counts(rows[number])
+        raw_runs.append(
+            {
+                "seconds": round(seconds, 3),
+                "errors": sum(1 for status, _ in answers if status != 200),
+                "confirmed": raw_counts.get("confirmed", 0),
+                "waitlisted": raw_counts.get("waitlisted", 0),
+            }
+        )
+        print(f"[{name}] baseline without framework {number + 1}: {raw_runs[-1]}", flush=True)
 
     pages = measure_pages(env, data, server, processes, page_s)
-    portal_median = statistics.median(r["seconds"] for r in runs)
-    baseline_median = statistics.median(r["seconds"] for r in baseline_runs)
+    portal_drain, view_drain, raw_drain = (
+        _median_spread(runs),
+        _median_spread(view_runs),
+        _median_spread(raw_runs),
+    )
+
+    def exact(r):
+        return (
+            r["confirmed"] == CAPACITY and r["waitlisted"] == USERS - CAPACITY and not r["errors"]
+        )
+
     return {
         "server": server,
         "server_processes": processes,
         "repetitions": repetitions,
         "all_exact": all(
-            r["confirmed"] == CAPACITY
-            and r["waitlisted"] == USERS - CAPACITY
-            and r["errors"] == 0
+            exact(r)
             and r["confirmed_notices"] == CAPACITY
             and r["confirmation_email_tasks"] == CAPACITY
             and r["email_tasks"] == USERS
@@ -400,24 +450,19 @@ def run_profile(name, env, baseline_db, data, offset, server, processes, repetit
         "errors_total": sum(r["errors"] for r in runs),
         "confirmation_notices": sorted({r["confirmed_notices"] for r in runs}),
         "confirmation_email_tasks": sorted({r["confirmation_email_tasks"] for r in runs}),
-        "drain_seconds": {
-            "median": round(portal_median, 3),
-            "min": min(r["seconds"] for r in runs),
-            "max": max(r["seconds"] for r in runs),
-        },
-        "registrations_per_second_median": round(USERS / portal_median, 1),
-        "baseline_drain_seconds": {
-            "median": round(baseline_median, 3),
-            "min": min(r["seconds"] for r in baseline_runs),
-            "max": max(r["seconds"] for r in baseline_runs),
-        },
-        "baseline_exact": all(
-            r["confirmed"] == CAPACITY and r["waitlisted"] == USERS - CAPACITY and not r["errors"]
-            for r in baseline_runs
+        "drain_seconds": portal_drain,
+        "registrations_per_second_median": round(USERS / portal_drain["median"], 1),
+        "baseline_view_drain_seconds": view_drain,
+        "baseline_view_exact": all(exact(r) for r in view_runs),
+        "portal_over_baseline_view": round(portal_drain["median"] / view_drain["median"], 2),
+        "baseline_without_framework_drain_seconds": raw_drain,
+        "baseline_without_framework_exact": all(exact(r) for r in raw_runs),
+        "portal_over_baseline_without_framework": round(
+            portal_drain["median"] / raw_drain["median"], 2
         ),
-        "portal_over_baseline": round(portal_median / baseline_median, 2),
         "runs": runs,
-        "baseline_runs": baseline_runs,
+        "baseline_view_runs": view_runs,
+        "baseline_without_framework_runs": raw_runs,
         **pages,
     }
 
@@ -496,9 +541,11 @@ def main() -> None:
                 for key in (
                     "all_exact",
                     "errors_total",
-                    "portal_over_baseline",
                     "drain_seconds",
-                    "baseline_drain_seconds",
+                    "baseline_view_drain_seconds",
+                    "portal_over_baseline_view",
+                    "baseline_without_framework_drain_seconds",
+                    "portal_over_baseline_without_framework",
                 )
             }
             if isinstance(profile, dict)

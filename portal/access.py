@@ -71,31 +71,65 @@ class Scope:
 ANONYMOUS_SCOPE = Scope()
 
 
+def _entitlement_rows(user):
+    """Everything the scope is made of, in one query (it runs on every logged-in request
+    in production, for the MFA check): rows of (kind, id, region id, label)."""
+    from django.contrib.auth.models import Group
+    from django.db.models import CharField, IntegerField, Value
+
+    from portal.enti.models import ExpertAssignment, Membership, RegionalRole, TaskTeam
+
+    def kind(name):
+        return Value(name, output_field=CharField())
+
+    no_id = Value(None, output_field=IntegerField())
+    no_label = Value("", output_field=CharField())
+    memberships = (
+        Membership.objects.approved()
+        .filter(user=user)
+        .order_by()
+        .values_list(kind("member"), "ente_id", "ente__region_id", "role")
+    )
+    return memberships.union(
+        ExpertAssignment.objects.filter(expert=user)
+        .order_by()
+        .values_list(kind("expert"), "ente_id", "ente__region_id", no_label),
+        RegionalRole.objects.filter(user=user)
+        .order_by()
+        .values_list(kind("region"), "region_id", no_id, no_label),
+        TaskTeam.objects.filter(members=user)
+        .order_by()
+        .values_list(kind("team"), "id", no_id, no_label),
+        Group.objects.filter(user=user).order_by().values_list(kind("group"), no_id, no_id, "name"),
+        all=True,
+    )
+
+
 def scope_for(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS_SCOPE
     cached = getattr(user, _SCOPE_CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from portal.enti.models import ExpertAssignment, Membership, MembershipRole, RegionalRole
+    from portal.enti.models import MembershipRole
 
-    groups = set(user.groups.values_list("name", flat=True))
-    member_of, referent_of, ente_regions = set(), set(), set()
-    for ente_id, region_id, role in (
-        Membership.objects.approved()
-        .filter(user=user)
-        .values_list("ente_id", "ente__region_id", "role")
-    ):
-        member_of.add(ente_id)
-        ente_regions.add(region_id)
-        if role == MembershipRole.REFERENTE:
-            referent_of.add(ente_id)
-    expert_for = set()
-    for ente_id, region_id in ExpertAssignment.objects.filter(expert=user).values_list(
-        "ente_id", "ente__region_id"
-    ):
-        expert_for.add(ente_id)
-        ente_regions.add(region_id)
+    groups, member_of, referent_of, expert_for = set(), set(), set(), set()
+    regional_roles, ente_regions, teams = set(), set(), set()
+    for kind, object_id, region_id, label in _entitlement_rows(user):
+        if kind == "group":
+            groups.add(label)
+        elif kind == "member":
+            member_of.add(object_id)
+            ente_regions.add(region_id)
+            if label == MembershipRole.REFERENTE:
+                referent_of.add(object_id)
+        elif kind == "expert":
+            expert_for.add(object_id)
+            ente_regions.add(region_id)
+        elif kind == "region":
+            regional_roles.add(object_id)
+        elif kind == "team":
+            teams.add(object_id)
     scope = Scope(
         authenticated=True,
         staff=user.is_superuser or STAFF_GROUP in groups,
@@ -104,11 +138,9 @@ def scope_for(user) -> Scope:
         member_of=frozenset(member_of),
         referent_of=frozenset(referent_of),
         expert_for=frozenset(expert_for),
-        regional_roles=frozenset(
-            RegionalRole.objects.filter(user=user).values_list("region_id", flat=True)
-        ),
+        regional_roles=frozenset(regional_roles),
         ente_regions=frozenset(ente_regions),
-        teams=frozenset(user.task_teams.values_list("id", flat=True)),
+        teams=frozenset(teams),
     )
     setattr(user, _SCOPE_CACHE_ATTR, scope)
     return scope

@@ -262,18 +262,18 @@ def load(loader) -> None:
 
 def _register(loader, page, user) -> bool:
     """A confirmed registration written directly: the demo sends no emails."""
-    from .services import body_of
+    from .services import body_id_of
 
     if Registration.objects.filter(session=page, user=user).exists():
         return False
-    ente = body_of(user)
-    if ente is not None:
-        _take_body_slot(page, ente.pk)
+    ente_id = body_id_of(user)
+    if ente_id is not None:
+        _take_body_slot(page, ente_id)
     _take_seat(page.pk)
     Registration.objects.create(
         session=page,
         user=user,
-        ente=ente,
+        ente_id=ente_id,
         status=RegistrationStatus.CONFIRMED,
         holds_seat=True,
         requested_at=page.starts_at - timedelta(days=3),

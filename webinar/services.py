@@ -49,20 +49,24 @@ REGISTRATION_REFUSALS = {
 # --- Registration ----------------------------------------------------------------------
 
 
-def body_of(user):
+def body_id_of(user) -> int | None:
     """The body a registration is recorded for: the user's approved membership (the one
-    they refer for first, then by name)."""
+    they refer for first, then by name). Usually the policy's scope, already read for
+    this request, answers alone; only several candidate bodies need the names."""
     from portal.enti.models import Membership, MembershipRole
 
-    membership = (
+    scope = access.scope_for(user)
+    candidates = scope.referent_of or scope.member_of
+    if len(candidates) <= 1:
+        return next(iter(candidates), None)
+    return (
         Membership.objects.approved()
         .filter(user=user)
-        .select_related("ente")
         .annotate(referent_first=Case(When(role=MembershipRole.REFERENTE, then=0), default=1))
         .order_by("referent_first", "ente__name")
+        .values_list("ente_id", flat=True)
         .first()
     )
-    return membership.ente if membership else None
 
 
 def register(session: WebinarSessionPage, user, *, now=None) -> tuple[Registration, bool]:
@@ -74,13 +78,15 @@ def register(session: WebinarSessionPage, user, *, now=None) -> tuple[Registrati
     state = session.registration_state(now)
     if state != "open":
         raise ValidationError(REGISTRATION_REFUSALS[state], code=state)
-    ente = body_of(user)
+    ente_id = body_id_of(user)
     try:
         # The common case, a first registration: one transaction that reads nothing,
         # seats then the INSERT. If the person is already in (a double click, a retried
         # request, a return after cancelling) the unique constraint undoes all of it.
         with transaction.atomic():
-            registration = Registration(session=session, user=user, ente=ente, requested_at=now)
+            registration = Registration(
+                session=session, user=user, ente_id=ente_id, requested_at=now
+            )
             _seat(session, registration, now)
             registration.save(force_insert=True)
             _registered(registration, now)
@@ -97,7 +103,7 @@ def register(session: WebinarSessionPage, user, *, now=None) -> tuple[Registrati
         registration = Registration.objects.select_for_update().get(session=session, user=user)
         if registration.is_active:
             return registration, False
-        registration.ente = ente
+        registration.ente_id = ente_id
         registration.requested_at = now
         registration.cancelled_at = None
         _seat(session, registration, now)

@@ -60,6 +60,39 @@ def test_a_free_seat_confirms_the_registration_and_records_the_body(session_fact
     assert seats(session).taken == 1
 
 
+def test_a_person_of_several_bodies_is_recorded_for_the_one_they_refer_for(session_factory):
+    from portal.enti.models import MembershipRole
+
+    person = factories.UserFactory()
+    factories.MembershipFactory(user=person, ente__name="Comune di Andria")
+    factories.MembershipFactory(
+        user=person, ente__name="Comune di Zafferana", role=MembershipRole.REFERENTE
+    )
+    factories.MembershipFactory(user=person, ente__name="Comune di Bari", state="requested")
+
+    registration, _changed = services.register(session_factory(), person)
+
+    assert registration.ente.name == "Comune di Zafferana"
+
+
+def test_a_member_of_two_bodies_is_recorded_for_the_first_by_name(session_factory):
+    person = factories.UserFactory()
+    for name in ("Comune di Trani", "Comune di Barletta"):
+        factories.MembershipFactory(user=person, ente__name=name)
+
+    registration, _changed = services.register(session_factory(), person)
+
+    assert registration.ente.name == "Comune di Barletta"
+
+
+def test_a_person_without_an_approved_membership_registers_without_a_body(session_factory):
+    person = factories.MembershipFactory(state="requested").user
+
+    registration, _changed = services.register(session_factory(), person)
+
+    assert registration.ente is None
+
+
 def test_registering_twice_registers_once(session_factory):
     session = session_factory()
     user = factories.UserFactory()

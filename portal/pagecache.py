@@ -16,21 +16,40 @@ from django.core.cache import cache
 from wagtail import views as wagtail_views
 
 GENERATION_KEY = "paq-page-cache-generation"
+# Changes only when pages themselves change (not when a registration moves the seats):
+# what is derived from pages alone (the site's menu, a session page's object) keeps
+# across registrations.
+CONTENT_GENERATION_KEY = "paq-page-content-generation"
 LIFETIME_SECONDS = 60
 
 
-def generation() -> str:
-    value = cache.get(GENERATION_KEY)
+def _current(key: str) -> str:
+    value = cache.get(key)
     if value is None:
         value = str(time.time_ns())
-        cache.add(GENERATION_KEY, value, None)
-        value = cache.get(GENERATION_KEY, value)
+        cache.add(key, value, None)
+        value = cache.get(key, value)
     return value
+
+
+def generation() -> str:
+    return _current(GENERATION_KEY)
+
+
+def content_generation() -> str:
+    return _current(CONTENT_GENERATION_KEY)
 
 
 def invalidate(*args, **kwargs) -> None:
     """Start a new generation: every cached page is out of date at once."""
     cache.set(GENERATION_KEY, str(time.time_ns()), None)
+
+
+def content_changed(*args, **kwargs) -> None:
+    """A page was published, moved, deleted or restricted: cached pages and everything
+    read from pages are out of date."""
+    value = str(time.time_ns())
+    cache.set_many({GENERATION_KEY: value, CONTENT_GENERATION_KEY: value}, None)
 
 
 def _cacheable(response) -> bool:

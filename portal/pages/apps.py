@@ -20,15 +20,26 @@ class PagesConfig(AppConfig):
     @staticmethod
     def _connect_page_cache():
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page
+        from wagtail.models import Page, PageViewRestriction
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from portal import pagecache
 
-        # Anything that changes what a public page shows starts a new cache generation.
+        # Anything that changes what a public page shows starts a new cache generation;
+        # a restriction added or removed changes which pages are public at all.
         for signal in (page_published, page_unpublished, post_page_move):
-            signal.connect(pagecache.invalidate, dispatch_uid=f"paq_page_cache_{id(signal)}")
-        post_delete.connect(pagecache.invalidate, sender=Page, dispatch_uid="paq_page_cache_del")
+            signal.connect(pagecache.content_changed, dispatch_uid=f"paq_page_cache_{id(signal)}")
+        post_delete.connect(
+            pagecache.content_changed, sender=Page, dispatch_uid="paq_page_cache_del"
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                pagecache.content_changed,
+                sender=PageViewRestriction,
+                dispatch_uid=f"paq_page_cache_restriction_{id(signal)}",
+            )
         post_save.connect(
-            pagecache.invalidate, sender="pages.PortalSettings", dispatch_uid="paq_page_cache_set"
+            pagecache.content_changed,
+            sender="pages.PortalSettings",
+            dispatch_uid="paq_page_cache_set",
         )

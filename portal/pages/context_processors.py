@@ -2,10 +2,11 @@
 
 The menu and the footer's links are the same for everyone on a host and change only
 when pages are published, moved or deleted or the portal settings are saved: exactly
-when `portal.pagecache` starts a new generation. So they are read once per generation
-and host and kept in the cache as plain dictionaries; a page then renders its
-frame without a query. The lifetime bounds what no signal announces (a Site edited in
-the admin, a page changed with a bare queryset update).
+when `portal.pagecache` starts a new content generation (seat changes do not). So
+they are read once per content generation and host and kept in the cache as plain
+dictionaries; a page then renders its frame without a query. The lifetime bounds what
+no signal announces (a Site edited in the admin, a page changed with a bare queryset
+update).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def frame(request) -> dict:
     # What Wagtail's Site lookup reads (the raw host: no ALLOWED_HOSTS check here).
     address = f"{request._get_raw_host()}|{request.get_port()}"
     host = hashlib.sha256(address.encode()).hexdigest()[:32]
-    key = f"paq-frame:{pagecache.generation()}:{host}"
+    key = f"paq-frame:{pagecache.content_generation()}:{host}"
     data = cache.get(key)
     if data is None:
         data = _read_frame(request)

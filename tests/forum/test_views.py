@@ -347,11 +347,11 @@ def _exact_queries(client, url, expected):
 
 
 # What a logged-in member's page costs before the forum reads anything: the session, the
-# user and the five reads of the access policy's scope (groups, memberships, expert
-# assignments, regional roles, task teams), once per request. The site's frame (menu,
-# footer links) costs nothing once cached for the page generation
+# user and the access policy's scope (groups, memberships, expert assignments, regional
+# roles and task teams in one query), once per request. The site's frame (menu, footer
+# links) costs nothing once cached for the page generation
 # (portal/pages/context_processors.py).
-MEMBER_BASE_QUERIES = 7
+MEMBER_BASE_QUERIES = 3
 
 
 def test_topic_pages_cost_the_same_queries_first_middle_last(

@@ -269,6 +269,49 @@ def test_a_forged_session_id_is_not_found(client):
     assert client.post("/webinar/999999/iscrizione/").status_code == 404
 
 
+# The registration views keep the session page in the cache between requests: what an
+# editor publishes, unpublishes or restricts must count from the next request.
+
+
+def _visit_then(client, session):
+    person = factories.MembershipFactory().user
+    client.force_login(person)
+    assert client.get(f"/webinar/{session.pk}/evento.ics").status_code == 200
+    return person
+
+
+def test_registration_closed_by_an_editor_is_refused_at_once(client, session_factory):
+    session = session_factory()
+    person = _visit_then(client, session)
+
+    session.registration_closes_at = timezone.now() - timedelta(minutes=1)
+    session.save_revision().publish()
+    client.post(f"/webinar/{session.pk}/iscrizione/")
+
+    assert not Registration.objects.filter(session=session, user=person).exists()
+
+
+def test_an_unpublished_session_is_no_longer_found(client, session_factory):
+    session = session_factory()
+    _visit_then(client, session)
+
+    session.unpublish()
+
+    assert client.post(f"/webinar/{session.pk}/iscrizione/").status_code == 404
+
+
+def test_a_session_made_private_is_no_longer_found(client, session_factory):
+    from wagtail.models import PageViewRestriction
+
+    session = session_factory()
+    _visit_then(client, session)
+
+    PageViewRestriction.objects.create(page=session, restriction_type=PageViewRestriction.LOGIN)
+
+    assert client.post(f"/webinar/{session.pk}/iscrizione/").status_code == 404
+    assert client.get(f"/webinar/{session.pk}/evento.ics").status_code == 404
+
+
 # --- Concurrency -------------------------------------------------------------------------
 
 

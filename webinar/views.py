@@ -25,17 +25,22 @@ from .models import Registration, WebinarSessionPage
 
 
 def _public_session(session_id) -> WebinarSessionPage:
-    """The live, public session page. Kept in the cache per content generation (a
-    publish, move, deletion or new restriction replaces it, a registration does not):
-    in a registration rush reading the page was a third of each request's work."""
+    session = access.public_pages(WebinarSessionPage.objects.live()).filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def _public_session_for_registration(session_id) -> WebinarSessionPage:
+    """The same page, kept in the cache per content generation (a publish, move,
+    deletion or new restriction replaces it; a registration does not): in a
+    registration rush reading the page was a third of each request's work. Used by
+    registering and cancelling only: editors change a session by publishing it, and a
+    change made with a bare queryset update is seen within the cache lifetime."""
     key = f"paq-webinar-session:{pagecache.content_generation()}:{int(session_id)}"
     session = cache.get(key)
     if session is None:
-        session = (
-            access.public_pages(WebinarSessionPage.objects.live()).filter(pk=session_id).first()
-        )
-        if session is None:
-            raise Http404
+        session = _public_session(session_id)
         cache.set(key, session, pagecache.LIFETIME_SECONDS)
     return session
 
@@ -76,7 +81,7 @@ def session_ics(request, session_id):
 @login_required
 @require_POST
 def register(request, session_id):
-    session = _public_session(session_id)
+    session = _public_session_for_registration(session_id)
     try:
         registration, changed = services.register(session, request.user)
     except ValidationError as error:
@@ -102,7 +107,7 @@ def register(request, session_id):
 @login_required
 @require_POST
 def cancel(request, session_id):
-    session = _public_session(session_id)
+    session = _public_session_for_registration(session_id)
     registration = Registration.objects.filter(session=session, user=request.user).first()
     if registration is None or not services.cancel(registration):
         messages.info(request, "Non risultavi iscritto/a: nulla è cambiato.")

@@ -630,14 +630,18 @@ def can_view_post(user, post) -> bool:
     return not post.hidden or can_moderate_board(user, post.topic.board)
 
 
-def can_edit_post(user, post) -> bool:
-    return (
+def can_edit_post(user, post, *, may_reply: bool | None = None) -> bool:
+    """The author, on a post neither hidden nor deleted, while they may reply to its
+    topic. `may_reply`: `can_reply_to_topic` already asked for the post's topic (a page
+    of posts asks once, not once per post)."""
+    if not (
         scope_for(user).authenticated
         and post.author_id == user.pk
         and not post.is_deleted
         and not post.hidden
-        and can_reply_to_topic(user, post.topic)
-    )
+    ):
+        return False
+    return can_reply_to_topic(user, post.topic) if may_reply is None else may_reply
 
 
 def access_board(user, slug: str):

@@ -122,9 +122,8 @@ def _url_for_pk(name: str):
 
 
 def _post_actions(user, posts, *, topic, can_reply, can_recommend, moderator) -> None:
-    """The buttons under each post for this reader, decided once per page from the
-    policy's answers for the topic (as `access.can_edit_post` decides: the author, on a
-    post neither hidden nor deleted, while they may reply)."""
+    """The buttons under each post for this reader, from the policy's answers for the
+    topic, asked once per page."""
     quote = reverse("boards:reply", kwargs={"pk": topic.pk}) + "?cita="
     edit, report = _url_for_pk("boards:post_edit"), _url_for_pk("boards:post_report")
     recommend, moderate = _url_for_pk("boards:post_recommend"), _url_for_pk("boards:post_moderate")
@@ -136,7 +135,7 @@ def _post_actions(user, posts, *, topic, can_reply, can_recommend, moderator) ->
         post.actions = {
             "number": number,
             "quote": quote + number if can_reply and visible else "",
-            "edit": edit(post.pk) if post.author_id == user.pk and can_reply and visible else "",
+            "edit": edit(post.pk) if access.can_edit_post(user, post, may_reply=can_reply) else "",
             "recommend": recommend(post.pk)
             if can_recommend and post.number > 1 and visible
             else "",

@@ -314,6 +314,20 @@ def test_unread_markers_follow_what_the_user_has_read(
     assert "non letta" not in client.get(public_board.get_absolute_url()).text
 
 
+def test_the_author_of_a_post_in_a_locked_topic_gets_no_edit_button(
+    client, login, public_board, member, make_topic
+):
+    topic = make_topic(public_board, member, body="Messaggio che non si cambia")
+    edit = reverse("boards:post_edit", args=[topic.posts.get(number=1).pk])
+    login(member)
+    assert edit in client.get(topic.get_absolute_url()).text
+
+    topic.locked = True
+    topic.save(update_fields=["locked"])
+
+    assert edit not in client.get(topic.get_absolute_url()).text
+
+
 # --- Query counts --------------------------------------------------------------------------
 
 
